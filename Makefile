@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 # Rebuild the shipped layers from the gazetteer packages and $(SHARED)/{data,seeds}; deterministic output.
 layers: env
 	@if [ -d "$(SHARED)/data" ] && [ -f "$(SHARED)/seeds/digest.yaml" ]; then \
-		cd layers/build && ../../$(BIN)/python admin.py && ../../$(BIN)/python catalog.py; \
+		cd layers/build && ../../$(BIN)/python admin.py && ../../$(BIN)/python catalog.py \
+			&& ../../$(BIN)/python proxy_roads.py && ../../$(BIN)/python air.py; \
 	else \
 		echo "$(SHARED)/data or $(SHARED)/seeds not found: using the layers shipped in layers/"; \
 	fi
@@ -29,6 +30,10 @@ demo: layers
 	$(BIN)/geonet hubs --system liaoning
 	$(BIN)/geonet hubs --system yrd
 	$(BIN)/geonet hubs --system national
+	$(BIN)/geonet network info --region guangdong
+	$(BIN)/geonet route 广州 湛江 --region guangdong --mode road
+	$(BIN)/geonet route 沈阳 大连 --region liaoning
+	$(BIN)/geonet route 上海 温州 --region yrd
 
 test: env
 	$(BIN)/python -m pytest -q

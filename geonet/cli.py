@@ -14,9 +14,10 @@ from typing import Optional
 
 import typer
 
-from . import catalog, gazetteer, geography
-from .errors import GeonetError
+from . import catalog, gazetteer, geography, network, routing
+from .errors import GeonetError, InputError
 from .io import write_text
+from .settings import REGIONS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="geonet: hub networks, door-to-door times and time-goal tests for China's postal plans.")
@@ -120,6 +121,119 @@ def locate_cmd(
     else:
         typer.echo(f"{p.name_zh} ({p.name_en}) {p.level} {p.code}: {p.lon:.5f}, {p.lat:.5f} "
                    f"[{p.prefecture}, {p.province}]")
+
+
+net_app = typer.Typer(no_args_is_help=True, help="Build, save and inspect the multimodal network.")
+app.add_typer(net_app, name="network")
+
+
+def _modes(text: str) -> list[str]:
+    return [m for m in text.split(",") if m.strip()]
+
+
+def _bbox(text: str):
+    import shapely
+
+    try:
+        w, s_, e, n = (float(v) for v in text.split(","))
+    except ValueError:
+        raise InputError(f"--bbox {text!r}: give west,south,east,north in degrees, e.g. 113.2,22.9,113.5,23.3") from None
+    if not (-180 <= w < e <= 180 and -90 <= s_ < n <= 90):
+        raise InputError(f"--bbox {text!r}: need west < east and south < north, in degrees")
+    return shapely.box(w, s_, e, n)
+
+
+def _graph_from_options(region, bbox, source, modes, rail_services, rail_source=None):
+    sources = {"road": source}
+    if rail_source:
+        sources["rail"] = rail_source
+    return network.build(region, polygon=_bbox(bbox) if bbox else None, sources=sources, modes=_modes(modes),
+                         rail_services=rail_services)
+
+
+@net_app.command("build")
+def network_build(
+    out: Path = typer.Option(..., help="Output .graphml or .gpkg"),
+    region: Optional[str] = typer.Option(None, help="guangdong | liaoning | yrd | national"),
+    bbox: Optional[str] = typer.Option(None, help="west,south,east,north (degrees) instead of a region"),
+    source: str = typer.Option("proxy", help="Road source: proxy (offline default) | osm | FILE"),
+    modes: str = typer.Option("road,air", help="Comma list of road, rail, air"),
+    rail_services: Optional[Path] = typer.Option(None, help="Rail service CSV (see README)"),
+    rail_source: Optional[str] = typer.Option(None, help="Rail network: osm | FILE"),
+) -> None:
+    """Build a region's network (proxy roads offline, or OSM) and save it."""
+    G = _graph_from_options(region, bbox, source, modes, rail_services, rail_source)
+    network.save(G, out)
+    typer.echo(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, network={G.graph['network']}",
+               err=True)
+
+
+@net_app.command("info")
+def network_info(
+    path: Optional[Path] = typer.Argument(None, help="A saved network (.graphml/.gpkg)"),
+    region: Optional[str] = typer.Option(None, help="Or the default network of a region"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Nodes, edges, km and hours by mode, components, sources, proxy or not."""
+    if path is None and region is None:
+        raise InputError("give a network file or --region (guangdong, liaoning, yrd, national)")
+    G = network.load(path) if path is not None else network.build(region)
+    info = network.info(G)
+    if as_json:
+        typer.echo(json.dumps(info, ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"network {info['network']} ({'PROXY: not real road geometry' if info['proxy'] else 'real'}) "
+               f"region {info['region']}: {info['nodes']} nodes, {info['edges']} edges")
+    for mode, m in info["by_mode"].items():
+        typer.echo(f"  {mode:9s} {m['edges']:7d} edges {m['km']:11.1f} km {m['hours']:10.1f} h")
+    typer.echo(f"  road components: {info['road_components']} (largest {info['largest_road_component']} nodes; "
+               f"others {info['small_road_components']})")
+    for s in info["sources"]:
+        typer.echo(f"  source: {s}")
+
+
+@app.command("route")
+def route_cmd(
+    origin: str = typer.Argument(..., help="Place name, hub id, or lon,lat"),
+    destination: str = typer.Argument(...),
+    region: Optional[str] = typer.Option(None, help="guangdong | liaoning | yrd | national"),
+    mode: str = typer.Option("multimodal", help="road | rail | air | multimodal"),
+    network_file: Optional[Path] = typer.Option(None, "--network", help="Use a saved network instead"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Fastest path between two places, with its legs (km, hours)."""
+    G = network.load(network_file) if network_file else None
+    r = routing.route(origin, destination, region=region, graph=G, mode=mode)
+    if as_json:
+        typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+        return
+    label = " [PROXY network: county-adjacency roads, not real geometry]" if r.network == "proxy" else ""
+    typer.echo(f"{r.origin} -> {r.destination} ({r.mode}): {r.hours:.2f} h, {r.km:.1f} km{label}")
+    for leg in r.legs:
+        typer.echo(f"  {leg.mode:9s} {leg.from_} -> {leg.to}: {leg.km:.1f} km, {leg.hours:.2f} h")
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    region: Optional[str] = typer.Option(None, help="guangdong | liaoning | yrd | national"),
+    bbox: Optional[str] = typer.Option(None, help="west,south,east,north instead of a region"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Re-estimate the proxy detour factor from OSM road routes between city seats (online or cached)."""
+    from .network.calibrate import calibrate
+
+    if (region is None) == (bbox is None):
+        raise InputError("give exactly one of --region or --bbox")
+    area = _bbox(bbox) if bbox else network.region_polygon(region)
+    c = geography.counties(None)
+    c = c[c.intersects(area)] if bbox else geography.cities(region)
+    pts = [(r.name, r.seat_lon, r.seat_lat) for r in c.itertuples()]
+    res = calibrate(pts, area)
+    if as_json:
+        typer.echo(json.dumps(res, ensure_ascii=False))
+    else:
+        typer.echo(f"detour factor from {len(res['pairs'])} OSM road routes: median {res['detour_factor']} "
+                   f"(p10-p90 {res['p10_p90']}); geonet's default is {res['current_default']}")
 
 
 def main() -> None:

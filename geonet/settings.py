@@ -43,3 +43,86 @@ SYSTEMS: dict[str, str] = {
 # Prefecture-level units that count as "cities" in analyses (province-administered counties are
 # county-level in law and are analysed as counties).
 CITY_LEVELS = ["prefecture", "municipality"]
+
+
+# ---------------------------------------------------------------- network parameters
+from dataclasses import dataclass, field, fields, replace  # noqa: E402
+
+
+@dataclass(frozen=True)
+class NetworkParams:
+    """Speeds, detours and handling times the network is built with. Units in the names (_kmh, _s).
+
+    Every value is an assumption or a cited figure, stated in ``RATIONALE``; scenarios override any of them
+    with ``params.with_(name=value)``.
+    """
+
+    detour_factor: float = 1.324
+    proxy_truck_kmh: float = 70.0
+    truck_max_kmh: float = 100.0
+    truck_kmh: dict = field(default_factory=lambda: {
+        "motorway": 90.0, "motorway_link": 50.0, "trunk": 70.0, "trunk_link": 40.0,
+        "primary": 55.0, "primary_link": 35.0, "secondary": 45.0, "secondary_link": 30.0,
+        "tertiary": 35.0, "unclassified": 30.0, "residential": 20.0,
+    })
+    access_kmh: float = 30.0
+    ferry_kmh: float = 20.0
+    ferry_wait_s: float = 3600.0
+    air_block_kmh: float = 700.0
+    air_taxi_s: float = 1800.0
+    rail_hsr_kmh: float = 250.0
+    rail_conventional_kmh: float = 100.0
+    rail_detour_factor: float = 1.2
+    handling_s: dict = field(default_factory=lambda: {
+        ("road", "air"): 7200.0, ("air", "road"): 3600.0,
+        ("road", "rail"): 3600.0, ("rail", "road"): 1800.0,
+    })
+
+    def with_(self, **changes) -> "NetworkParams":
+        """A copy with some parameters changed (unknown names raise InputError)."""
+        from .errors import InputError
+
+        known = {f.name for f in fields(self)}
+        bad = sorted(set(changes) - known)
+        if bad:
+            raise InputError(f"unknown network parameter(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
+        for k, v in changes.items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and (v <= 0 or v != v):
+                raise InputError(f"network parameter {k} must be a positive number, got {v!r}")
+        return replace(self, **changes)
+
+
+RATIONALE: dict[str, str] = {
+    "detour_factor": "road distance / great-circle distance on the proxy network: 1.324 is the mean detour index "
+                     "measured over 25 Chinese cities (Annals of GIS 27(4), 2021, doi:10.1080/19475683.2021.1966503). "
+                     "Intercity detours are usually smaller, so proxy distances err long; `geonet calibrate` "
+                     "re-estimates it from OSM when online",
+    "proxy_truck_kmh": "average line-haul truck speed on proxy edges (mix of expressway at <= 100 km/h and "
+                       "national/provincial roads, toll plazas, urban ends): planner assumption",
+    "truck_max_kmh": "道路交通安全法实施条例 第七十八条: on expressways, vehicles other than small passenger cars "
+                     "may not exceed 100 km/h; every OSM class speed is capped at this",
+    "truck_kmh": "free-flow line-haul truck speed per OSM highway class (km/h), planner assumptions below the legal "
+                 "limit; an OSM maxspeed tag lower than this wins",
+    "access_kmh": "driving speed from a city centre or hub to the nearest network node (urban roads): assumption",
+    "ferry_kmh": "ro-ro ferry speed on listed crossings: assumption",
+    "ferry_wait_s": "boarding and waiting at a ferry crossing: assumption (1 h)",
+    "air_block_kmh": "great-circle distance / (block time - taxi time) for domestic jets: assumption",
+    "air_taxi_s": "taxi-out plus taxi-in per flight: assumption (30 min)",
+    "rail_hsr_kmh": "average commercial speed of high-speed rail services declared by scenarios (railway=rail, "
+                    "highspeed=yes in OSM): planner assumption",
+    "rail_conventional_kmh": "speed on OSM rail without a maxspeed tag and not high-speed: assumption",
+    "rail_detour_factor": "rail track distance / great-circle distance for declared services: assumption",
+    "handling_s": "mode transfer handling (s): road->air includes the cargo acceptance cut-off before departure, "
+                  "air->road the break-down and hand-over after arrival; road<->rail loading at the station: "
+                  "assumptions",
+}
+
+
+# ---------------------------------------------------------------- OpenStreetMap download (osmnx)
+# Overpass endpoint and osmnx's response cache. Tests point OVERPASS_URL at a server on 127.0.0.1.
+OVERPASS_URL = os.environ.get("GEONET_OVERPASS_URL", "https://overpass-api.de/api")
+CACHE_DIR = Path(os.environ.get("GEONET_CACHE", Path.home() / ".cache" / "geonet"))
+OSM_TIMEOUT_S = float(os.environ.get("GEONET_OSM_TIMEOUT", "180"))
+# line-haul road classes (and their links) and rail ways fetched from OSM
+OSM_ROAD_FILTER = '["highway"~"^(motorway|trunk|primary)(_link)?$"]'
+OSM_RAIL_FILTER = '["railway"~"^(rail)$"]'

