@@ -17,7 +17,6 @@ import typer
 from . import catalog, gazetteer, geography, network, routing
 from .errors import GeonetError, InputError
 from .io import write_text
-from .settings import REGIONS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="geonet: hub networks, door-to-door times and time-goal tests for China's postal plans.")
