@@ -34,6 +34,12 @@ demo: layers
 	$(BIN)/geonet route 广州 湛江 --region guangdong --mode road
 	$(BIN)/geonet route 沈阳 大连 --region liaoning
 	$(BIN)/geonet route 上海 温州 --region yrd
+	$(BIN)/geonet route 汕头 湛江 --region guangdong --via-hubs
+	$(BIN)/geonet goals --region guangdong
+	$(BIN)/geonet goals --region liaoning
+	$(BIN)/geonet goals --region yrd
+	$(BIN)/geonet goals --region national
+	$(BIN)/geonet coverage --region guangdong --hours 2,3,6
 
 test: env
 	$(BIN)/python -m pytest -q

@@ -5,16 +5,23 @@ Flat public API; every function documents its units (degrees WGS-84, km, hours).
 
 from __future__ import annotations
 
+from . import network
 from .catalog import hubs
+from .coverage import Coverage, coverage
+from .goals import goals
+from .matrix import od_matrix
 from .datum import gcj02_to_wgs84, wgs84_to_gcj02
 from .errors import DataError, GeonetError, InputError, OutputError, UnknownNameError
 from .gazetteer import Place, locate
 from .geography import cities, counties, provinces
-from .settings import REGIONS, SYSTEMS
+from .models import plan_hubs
+from .routing import Route, journey, route
+from .settings import REGIONS, SYSTEMS, VERSION, NetworkParams, ServiceParams
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
-    "DataError", "GeonetError", "InputError", "OutputError", "Place", "REGIONS", "SYSTEMS", "UnknownNameError",
-    "cities", "counties", "gcj02_to_wgs84", "hubs", "locate", "provinces", "wgs84_to_gcj02",
+    "Coverage", "DataError", "GeonetError", "InputError", "NetworkParams", "OutputError", "Place", "REGIONS", "Route",
+    "SYSTEMS", "ServiceParams", "UnknownNameError", "cities", "counties", "coverage", "gcj02_to_wgs84", "goals",
+    "hubs", "journey", "locate", "network", "od_matrix", "plan_hubs", "provinces", "route", "wgs84_to_gcj02",
 ]

@@ -16,13 +16,11 @@ import typer
 
 from . import catalog, gazetteer, geography, network, routing
 from .errors import GeonetError, InputError
+from .io import atomic_path as _atomic
 from .io import write_text
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="geonet: hub networks, door-to-door times and time-goal tests for China's postal plans.")
-
-_STATE = {"debug": False}
-
 
 class Fmt(str, Enum):
     table = "table"
@@ -33,7 +31,7 @@ class Fmt(str, Enum):
 
 @app.callback()
 def _main(debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors.")) -> None:
-    _STATE["debug"] = debug
+    """geonet: hub networks, door-to-door times and time-goal tests for China's postal plans."""
 
 
 HUB_COLUMNS = ["id", "name_zh", "name_en", "system", "tier", "tier_rank", "kind", "lon", "lat", "city", "province",
@@ -122,7 +120,7 @@ def locate_cmd(
                    f"[{p.prefecture}, {p.province}]")
 
 
-net_app = typer.Typer(no_args_is_help=True, help="Build, save and inspect the multimodal network.")
+net_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Build, save and inspect the multimodal network.")
 app.add_typer(net_app, name="network")
 
 
@@ -197,10 +195,29 @@ def route_cmd(
     destination: str = typer.Argument(...),
     region: Optional[str] = typer.Option(None, help="guangdong | liaoning | yrd | national"),
     mode: str = typer.Option("multimodal", help="road | rail | air | multimodal"),
+    via_hubs: bool = typer.Option(False, "--via-hubs", help="Door-to-door through the plan's hubs (service model)"),
+    depart: Optional[str] = typer.Option(None, help="Posting time HH:MM for door-to-door (default the cut-off)"),
     network_file: Optional[Path] = typer.Option(None, "--network", help="Use a saved network instead"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Fastest path between two places, with its legs (km, hours)."""
+    """Fastest path between two places with its legs; --via-hubs gives the door-to-door time."""
+    if via_hubs or depart:
+        if region is None:
+            raise InputError("door-to-door (--via-hubs/--depart) needs --region")
+        j = routing.journey(origin, destination, region=region, depart=depart, via_hubs=via_hubs, mode=mode)
+        if as_json:
+            typer.echo(json.dumps(j.to_dict(), ensure_ascii=False))
+            return
+        if not j.reachable:
+            raise routing.UnreachableError(f"{j.origin} -> {j.destination}: unreachable on the {region} network")
+        typer.echo(f"{j.origin} -> {j.destination}: door to door {j.door_to_door_hours:.2f} h, delivered "
+                   f"{j.to_dict()['delivered']} (network {j.network_hours:.2f} h, direct {j.direct_hours:.2f} h, "
+                   f"via {', '.join(j.via) or '-'}) [PROXY roads]")
+        for leg in j.legs:
+            d = leg.to_dict()
+            typer.echo(f"  {d['depart']} -> {d['arrive']}  {leg.mode:32s} {leg.from_} -> {leg.to}"
+                       f"  {leg.hours:.2f} h{'  ' + str(round(leg.km)) + ' km' if leg.km else ''}")
+        return
     G = network.load(network_file) if network_file else None
     r = routing.route(origin, destination, region=region, graph=G, mode=mode)
     if as_json:
@@ -210,6 +227,103 @@ def route_cmd(
     typer.echo(f"{r.origin} -> {r.destination} ({r.mode}): {r.hours:.2f} h, {r.km:.1f} km{label}")
     for leg in r.legs:
         typer.echo(f"  {leg.mode:9s} {leg.from_} -> {leg.to}: {leg.km:.1f} km, {leg.hours:.2f} h")
+
+
+@app.command("matrix")
+def matrix_cmd(
+    region: str = typer.Option(..., help="guangdong | liaoning | yrd | national"),
+    origins: str = typer.Option("cities", "--from", help="cities | hubs | counties"),
+    destinations: str = typer.Option("cities", "--to", help="cities | hubs | counties"),
+    out: Path = typer.Option(..., help="Output .csv or .parquet"),
+    direct: bool = typer.Option(False, "--direct", help="Door-to-door without routing through hubs"),
+) -> None:
+    """OD matrix of network hours and door-to-door hours (long form, one row per ordered pair)."""
+    from .matrix import od_matrix
+
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(f"--out {out.name}: use a .csv or .parquet file name")
+    df = od_matrix(origins, destinations, region=region, via_hubs=not direct, progress=True)
+    df.insert(0, "network", "proxy")
+    with _atomic(out) as tmp:
+        df.to_csv(tmp, index=False) if out.suffix.lower() == ".csv" else df.to_parquet(tmp, index=False)
+    bad = int((~df["reachable"]).sum())
+    typer.echo(f"wrote {out}: {len(df)} pairs ({bad} unreachable); door-to-door median "
+               f"{df['door_to_door_hours'].median():.1f} h, max {df['door_to_door_hours'].max():.1f} h [PROXY roads]",
+               err=True)
+
+
+@app.command("coverage")
+def coverage_cmd(
+    region: str = typer.Option(..., help="guangdong | liaoning | yrd | national"),
+    hours: str = typer.Option("3,6,12,24", help="Comma list of thresholds (h)"),
+    basis: str = typer.Option("road", help="road (truck time from the nearest hub) | network (all modes)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Share of counties, area and population within H hours of a hub, and the counties outside."""
+    from .coverage import coverage
+
+    try:
+        hs = [float(h) for h in hours.split(",") if h.strip()]
+    except ValueError:
+        raise InputError(f"--hours {hours!r}: give numbers separated by commas, e.g. 6,12,24") from None
+    cov = coverage(region, hs, basis=basis)
+    if as_json:
+        typer.echo(json.dumps(cov.to_dict(), ensure_ascii=False))
+        return
+    typer.echo(f"coverage of {region} counties by its plan hubs ({basis} hours, PROXY roads)")
+    for t in cov.to_dict()["thresholds"]:
+        pop = "n/a" if t["share_population"] is None else f"{t['share_population']:.1%}"
+        typer.echo(f"  <= {t['hours']:g} h: {t['counties_covered']}/{t['counties_total']} counties "
+                   f"({t['share_counties']:.1%}), area {t['share_area']:.1%}, population {pop} "
+                   f"(population known for {t['population_known_share']:.0%} of counties)")
+        if t["outside"]:
+            names = ", ".join(f"{o['name']}({o['prefecture']}, {o['hours'] if o['hours'] is not None else 'unreachable'})"
+                              for o in t["outside"][:12])
+            more = len(t["outside"]) - 12
+            typer.echo(f"     outside: {names}{f' ... +{more}' if more > 0 else ''}")
+
+
+@app.command("goals")
+def goals_cmd(
+    region: str = typer.Option(..., help="guangdong | liaoning | yrd | national"),
+    as_json: bool = typer.Option(False, "--json"),
+    explain: bool = typer.Option(False, "--explain", help="Also print every assumption and the goals out of scope"),
+) -> None:
+    """Test the plans' time goals: pairs tested, met, share, pass/fail, worst pairs and their critical legs."""
+    from .goals import goals as run_goals
+    from .goals import out_of_scope
+    from .settings import RATIONALE, SERVICE_RATIONALE, NetworkParams, ServiceParams
+
+    res = run_goals(region)
+    if as_json:
+        out = {"region": region, "network": "proxy", "goals": [r.to_dict() for r in res]}
+        if explain:
+            out["assumptions"] = {"service": {k: [str(getattr(ServiceParams(), k)), v] for k, v in SERVICE_RATIONALE.items()},
+                                  "network": {k: [str(getattr(NetworkParams(), k)), v] for k, v in RATIONALE.items()}}
+            out["out_of_scope"] = out_of_scope()
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    typer.echo(f"time goals for {region} (door to door on the PROXY road network + OpenFlights 2014 air)")
+    for r in res:
+        typer.echo(f"{'PASS' if r.passed else 'FAIL'} {r.id} [{r.source}] {r.description}")
+        typer.echo(f"     threshold {r.threshold_hours:g} h from posting; {r.pairs_met}/{r.pairs_total} pairs met "
+                   f"({r.share_met:.1%}; target {r.target_share:.0%}); unreachable {r.pairs_unreachable}")
+        for w in r.worst[:3]:
+            c = w["critical_leg"]
+            crit = f"critical: {c['mode']} {c['from']}->{c['to']} {c['hours']} h" if c else ""
+            hrs = "unreachable" if not w["reachable"] else f"{w['door_to_door_hours']} h"
+            typer.echo(f"     worst: {w['origin']} -> {w['destination']} {hrs} via {','.join(w['via']) or '-'}; {crit}")
+        if r.note:
+            typer.echo(f"     note: {r.note}")
+    if explain:
+        typer.echo("\nassumptions (geonet.settings; override in scenarios):")
+        for k, v in SERVICE_RATIONALE.items():
+            typer.echo(f"  {k} = {getattr(ServiceParams(), k)}: {v}")
+        for k, v in RATIONALE.items():
+            typer.echo(f"  {k} = {getattr(NetworkParams(), k)}: {v}")
+        typer.echo("\ngoals of the plans not tested (and why):")
+        for k, v in out_of_scope().items():
+            typer.echo(f"  {k}: {v}")
 
 
 @app.command("calibrate")
@@ -237,25 +351,19 @@ def calibrate_cmd(
 
 def main() -> None:
     """Console entry point: run the app, turning GeonetError into one line on stderr and exit code 2."""
+    debug = "--debug" in sys.argv[1:]
     try:
-        app(standalone_mode=False)
+        app()  # standalone: usage errors print their own message and exit 2
     except GeonetError as exc:
-        if _STATE["debug"]:
+        if debug:
             traceback.print_exc()
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if _STATE["debug"]:
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: still one line unless --debug
+        if debug:
             traceback.print_exc()
         typer.echo(f"error: internal {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
         sys.exit(1)

@@ -6,14 +6,15 @@ mode, with road access at both ends), 'multimodal' (whatever is fastest).
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
 from .errors import GeonetError, InputError
+from .settings import is_hhmm
 from .gazetteer import locate
+from .models import region_network, service_model
 from .network.build import build
 from .network.join import Snapper
 from .settings import NetworkParams
@@ -59,11 +60,6 @@ class Route:
     def to_dict(self) -> dict:
         return {"origin": self.origin, "destination": self.destination, "mode": self.mode, "km": self.km,
                 "hours": self.hours, "network": self.network, "legs": [leg.to_dict() for leg in self.legs]}
-
-
-@functools.lru_cache(maxsize=8)
-def _default_graph(region: str, modes: tuple[str, ...]) -> nx.MultiDiGraph:
-    return build(region, modes=modes)
 
 
 def _endpoint(G: nx.MultiDiGraph, query: str, snap: Snapper) -> tuple[str, str, float]:
@@ -119,7 +115,7 @@ def route(a: str, b: str, *, region: str | None = None, graph: nx.MultiDiGraph |
     if graph is None:
         if region is None:
             raise InputError("give --region (guangdong, liaoning, yrd, national) or a --network file")
-        graph = build(region, params=params) if params else _default_graph(region, ("road", "air"))
+        graph = build(region, params=params) if params else region_network(region)
     G = graph
     snap = Snapper(G, "road")
     (o, oname, o_m), (d, dname, d_m) = _endpoint(G, a, snap), _endpoint(G, b, snap)
@@ -161,3 +157,24 @@ def route(a: str, b: str, *, region: str | None = None, graph: nx.MultiDiGraph |
     nodes = [n[0] if isinstance(n, tuple) else n for n in path]
     return Route(oname, dname, mode, round(sum(x.km for x in legs), 2), round(sum(x.hours for x in legs), 3),
                  str(G.graph.get("network", "?")), legs, nodes)
+
+
+def journey(a: str, b: str, *, region: str, depart: str | None = None, via_hubs: bool = True,
+            mode: str = "multimodal", hub_ids: tuple[str, ...] | None = None, model=None):
+    """Door-to-door journey from ``a`` to ``b`` through the hub system (geonet.service), posted at ``depart``
+    ('HH:MM', default the model's cut-off). Returns a service.Journey: door-to-door hours, delivery time,
+    network hours, direct hours (no hubs) and timed legs (depart/arrive/waiting)."""
+    if mode not in ("road", "multimodal"):
+        raise InputError(f"door-to-door journeys use mode road or multimodal, not {mode!r}")
+    if depart is not None and not is_hhmm(depart):
+        raise InputError(f"--depart {depart!r} is not a clock time HH:MM (e.g. 18:00)")
+    m = model or service_model(region, hub_ids)
+    snap = Snapper(m.G, "road")
+    (o, _, _), (d, _, _) = _endpoint(m.G, a, snap), _endpoint(m.G, b, snap)
+    if o == d:
+        raise InputError(f"{a!r} and {b!r} are the same place on this network")
+    for q, node in ((a, o), (b, d)):
+        if m.G.nodes[node].get("mode") != "place":
+            raise InputError(f"{q!r} is not a city, county or hub of the {region} network; door-to-door times "
+                             "start and end at places")
+    return m.journey(o, d, via_hubs=via_hubs, cutoff=depart, road_only=(mode == "road"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+VERSION = "0.1.0"
 _PKG = Path(__file__).resolve().parent
 
 
@@ -20,6 +21,17 @@ def layers_dir() -> Path:
     if (repo / "hubs.csv").is_file():
         return repo
     return _PKG / "_layers"
+
+
+def scenarios_dir() -> Path:
+    """Folder of the shipped scenarios and goals: $GEONET_SCENARIOS, the repository's, or the installed copy."""
+    env = os.environ.get("GEONET_SCENARIOS")
+    if env:
+        return Path(env)
+    repo = _PKG.parent / "scenarios"
+    if (repo / "goals.yaml").is_file():
+        return repo
+    return _PKG / "_scenarios"
 
 
 # Regions geonet analyses. Provinces are 2-digit adcode prefixes (GB/T 2260).
@@ -126,3 +138,61 @@ OSM_TIMEOUT_S = float(os.environ.get("GEONET_OSM_TIMEOUT", "180"))
 # line-haul road classes (and their links) and rail ways fetched from OSM
 OSM_ROAD_FILTER = '["highway"~"^(motorway|trunk|primary)(_link)?$"]'
 OSM_RAIL_FILTER = '["railway"~"^(rail)$"]'
+
+
+# ---------------------------------------------------------------- service model (door-to-door time)
+@dataclass(frozen=True)
+class ServiceParams:
+    """How a parcel moves from posting to delivery. Clock times are "HH:MM" local (UTC+8); durations in s.
+
+    Every default is a planner assumption, stated in ``SERVICE_RATIONALE``; scenarios override them.
+    """
+
+    cutoff: str = "18:00"
+    origin_processing_s: float = 7200.0
+    sort_s_by_tier: dict = field(default_factory=lambda: {1: 7200.0, 2: 5400.0, 3: 3600.0})
+    sort_s_other: float = 5400.0
+    dest_processing_s: float = 5400.0
+    delivery_rounds: tuple = ("08:00", "14:00")
+    round_duration_s: float = 14400.0
+    air_waves: tuple = ("08:00", "12:00", "16:00", "20:00", "23:00")
+    via_hubs: bool = True
+
+    def with_(self, **changes) -> "ServiceParams":
+        """A copy with some parameters changed; unknown names or bad values raise InputError."""
+        from .errors import InputError
+
+        known = {f.name for f in fields(self)}
+        bad = sorted(set(changes) - known)
+        if bad:
+            raise InputError(f"unknown service parameter(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
+        for k, v in changes.items():
+            if k in ("cutoff",) and not is_hhmm(v):
+                raise InputError(f"service parameter {k} must be HH:MM, got {v!r}")
+            if k in ("delivery_rounds", "air_waves") and not all(is_hhmm(x) for x in v):
+                raise InputError(f"service parameter {k} must be a list of HH:MM times, got {v!r}")
+            if k.endswith("_s") and (not isinstance(v, (int, float)) or v < 0 or v > 7 * 86400):
+                raise InputError(f"service parameter {k} must be seconds between 0 and 604800, got {v!r}")
+        return replace(self, **changes)
+
+
+def is_hhmm(v) -> bool:
+    import re
+
+    return isinstance(v, str) and re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", v) is not None
+
+
+SERVICE_RATIONALE: dict[str, str] = {
+    "cutoff": "daily collection cut-off on day D: parcels posted before it leave that evening (assumption, "
+              "typical express cut-off)",
+    "origin_processing_s": "consolidation and processing at the origin city's centre (2 h, assumption)",
+    "sort_s_by_tier": "sorting at a hub, by the tier of the plan: tier 1 (global/top) 2 h, tier 2 1.5 h, "
+                      "tier 3 1 h; larger hubs sort more volume and more destinations (assumption)",
+    "sort_s_other": "sorting at a hub without a tier rank (1.5 h, assumption)",
+    "dest_processing_s": "sorting at the destination city's centre before delivery (1.5 h, assumption)",
+    "delivery_rounds": "delivery rounds start at 08:00 and 14:00 (assumption)",
+    "round_duration_s": "a delivery round finishes within 4 h of its start (assumption)",
+    "air_waves": "air cargo departure waves; a parcel that misses one waits for the next (assumption)",
+    "via_hubs": "route origin -> its hub -> destination's hub -> destination (the plans' hub hierarchy); "
+                "the direct time is always reported beside it",
+}

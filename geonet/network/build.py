@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 import shapely
 
-from .. import __version__
 from ..catalog import hubs
 from ..errors import InputError
 from ..geography import cities, counties, provinces, region_provinces
-from ..settings import NetworkParams
+from ..settings import VERSION, NetworkParams
 from . import osm
 from .air import air_network, air_node
 from .join import Snapper, add_access
@@ -91,7 +91,7 @@ def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str]
     G.graph.update(crs="epsg:4326", region=region or "polygon", modes=",".join(modes),
                    sources=";".join(f"{k}={v}" for k, v in sorted(sources.items()) if k in modes),
                    network="proxy" if proxy else ("osm" if sources["road"] == "osm" else "file"),
-                   proxy=proxy, geonet_version=__version__)
+                   proxy=proxy, geonet_version=VERSION)
     return G
 
 
@@ -124,6 +124,9 @@ def _add_places(G: nx.MultiDiGraph, road: Snapper, region: str | None, area, par
     rail = Snapper(G, "rail")
     h = params.handling_s
     pref = cities(region) if region else cities(None)[lambda d: d.intersects(area)]
+    if region:  # Hong Kong and Macau are cities of the Guangdong plan's bay area, outside any region
+        sar = cities(None).query("level == 'sar'")
+        pref = pd.concat([pref, sar[sar.intersects(shapely.buffer(area, 0.1))]], ignore_index=True)
     cty = counties(region) if region else counties(None)[lambda d: d.intersects(area)]
     hub = hubs(placed=True)
     hub = hub[shapely.covers(shapely.buffer(area, 0.02), hub.geometry.values)]

@@ -1,0 +1,92 @@
+"""Service areas and coverage: which counties lie within H hours of a hub, and what share of counties, area
+and population that is. Service areas are unions of covered county territories (county resolution)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import InputError
+from .geography import counties
+from .models import service_model
+from .service import ServiceModel
+
+BASES = ("road", "network")
+
+
+@dataclass
+class Coverage:
+    """counties: one row per county (hours from its nearest hub, that hub); summary: one row per threshold;
+    areas: service-area polygons per threshold (EPSG:4326)."""
+
+    region: str
+    basis: str
+    counties: gpd.GeoDataFrame
+    summary: pd.DataFrame
+    areas: gpd.GeoDataFrame
+
+    def outside(self, hours: float) -> pd.DataFrame:
+        """Counties not within ``hours`` of any hub (unreachable ones included, hours NaN)."""
+        c = self.counties
+        return c[~(c["hours"] <= hours)][["adcode", "name", "prefecture", "hours", "nearest_hub"]]
+
+    def to_dict(self) -> dict:
+        out = {"region": self.region, "basis": self.basis, "thresholds": []}
+        for r in self.summary.itertuples():
+            rows = self.outside(r.hours)
+            out["thresholds"].append({
+                "hours": r.hours, "counties_covered": int(r.counties_covered), "counties_total": int(r.counties_total),
+                "share_counties": r.share_counties, "share_area": r.share_area,
+                "share_population": None if np.isnan(r.share_population) else r.share_population,
+                "population_known_share": r.population_known_share,
+                "outside": [{"name": x.name, "prefecture": x.prefecture,
+                             "hours": None if np.isnan(x.hours) else round(float(x.hours), 2)}
+                            for x in rows.itertuples()],
+            })
+        return out
+
+
+def coverage(region: str, hours: Iterable[float] = (3, 6, 12, 24), *, hub_ids: Iterable[str] | None = None,
+             basis: str = "road", model: ServiceModel | None = None) -> Coverage:
+    """Coverage of ``region``'s counties by its hubs (plan hubs unless ``hub_ids``).
+
+    basis 'road': truck time (h) from the nearest hub to the county seat over roads and ferries;
+    'network': fastest time on all modes (no schedules). Population: Natural Earth POP_MAX (partial; the
+    share of counties with a figure is reported as population_known_share).
+    """
+    if basis not in BASES:
+        raise InputError(f"unknown coverage basis {basis!r}; use {' or '.join(BASES)}")
+    hours = sorted({float(h) for h in hours})
+    if not hours or hours[0] <= 0 or hours[-1] > 24 * 14:
+        raise InputError(f"coverage hours must be positive and at most 336, got {hours}")
+    m = model or service_model(region, tuple(hub_ids) if hub_ids is not None else None)
+    snap = m.road if basis == "road" else m.multi
+    c = counties(region)
+    nodes = [f"county:{a}" for a in c["adcode"]]
+    idx = np.array([snap.index.get(n, -1) for n in nodes])
+    if (idx < 0).any():
+        raise InputError(f"{(idx < 0).sum()} counties are not on the network")
+    dist = snap.times(m.hub_nodes)[:, idx] / 3600  # hubs x counties, hours
+    best = dist.min(axis=0)
+    nearest = np.array(m.hub_nodes)[dist.argmin(axis=0)]
+    c = c.assign(hours=np.where(np.isfinite(best), np.round(best, 3), np.nan),
+                 nearest_hub=np.where(np.isfinite(best), [h[4:] for h in nearest], ""))
+    area_total = c["area_km2"].sum()
+    pop_known = c["pop_ne"].notna()
+    rows, polys = [], []
+    for h in hours:
+        cov = (c["hours"] <= h).to_numpy()
+        pop_cov = c.loc[cov & pop_known, "pop_ne"].sum()
+        pop_tot = c.loc[pop_known, "pop_ne"].sum()
+        rows.append({"hours": h, "counties_covered": int(cov.sum()), "counties_total": len(c),
+                     "share_counties": round(cov.mean(), 4), "share_area": round(c.loc[cov, "area_km2"].sum() / area_total, 4),
+                     "share_population": round(pop_cov / pop_tot, 4) if pop_tot else float("nan"),
+                     "population_known_share": round(pop_known.mean(), 4)})
+        polys.append({"hours": h, "counties": int(cov.sum()),
+                      "geometry": shapely.union_all(c.geometry.values[cov]) if cov.any() else shapely.Polygon()})
+    return Coverage(region, basis, c, pd.DataFrame(rows), gpd.GeoDataFrame(polys, crs=4326))

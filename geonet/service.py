@@ -1,0 +1,270 @@
+"""The service model: a parcel's door-to-door time, as planners reckon it.
+
+Posted by the daily cut-off on day D -> processing at the origin city's centre -> line-haul to its hub ->
+sorting (time by tier) -> line-haul hub to hub by the fastest available mode -> sorting -> line-haul to the
+destination centre -> processing -> the next delivery round, which must finish by the goal's deadline.
+Time of day matters: air leaves on departure waves, rail runs only inside its service window (no overnight
+high-speed rail); a parcel that misses a departure waits, and the wait is a leg of its own.
+Every parameter: geonet.settings.ServiceParams (rationale in SERVICE_RATIONALE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .engine import Snapshot
+from .errors import InputError
+from .settings import NetworkParams, ServiceParams
+
+DAY = 86400.0
+ROAD_EDGE_MODES = {"road", "ferry", "access"}
+FIXED_STEPS = {"processing at origin centre", "sorting at hub", "processing at destination centre", "delivery round"}
+
+
+def hhmm(text: str) -> float:
+    """'18:30' -> seconds after midnight."""
+    h, m = text.split(":")
+    return int(h) * 3600.0 + int(m) * 60.0
+
+
+def clock(t: float) -> str:
+    """Seconds after day-D midnight -> 'D+1 08:00'."""
+    day, rest = divmod(int(round(t)), int(DAY))
+    return f"D{'+' + str(day) if day else ''} {rest // 3600:02d}:{rest % 3600 // 60:02d}"
+
+
+def next_departure(t: float, times_of_day: list[float]) -> float:
+    """Earliest departure >= t from a daily timetable (seconds after midnight, repeating every day)."""
+    day = np.floor(t / DAY) * DAY
+    for d in (day, day + DAY):
+        for s in sorted(times_of_day):
+            if d + s >= t - 1e-6:
+                return d + s
+    return day + 2 * DAY + min(times_of_day)
+
+
+def rail_departures(edge: dict) -> list[float]:
+    """Departures of a rail service (first, first + headway, ... <= last), seconds after midnight."""
+    first, last = hhmm(str(edge.get("first_departure", "07:00"))), hhmm(str(edge.get("last_departure", "21:00")))
+    head = float(edge.get("headway_minutes", 60.0)) * 60
+    return list(np.arange(first, last + 1, head)) or [first]
+
+
+@dataclass
+class TimedLeg:
+    """One leg of a journey; depart/arrive are seconds after day-D midnight."""
+
+    from_: str
+    to: str
+    mode: str
+    depart: float
+    arrive: float
+    km: float = 0.0
+    waiting: bool = False
+
+    @property
+    def hours(self) -> float:
+        return (self.arrive - self.depart) / 3600
+
+    def to_dict(self) -> dict:
+        return {"from": self.from_, "to": self.to, "mode": self.mode, "depart": clock(self.depart),
+                "arrive": clock(self.arrive), "hours": round(self.hours, 3), "km": round(self.km, 1),
+                "waiting": self.waiting}
+
+
+@dataclass
+class Journey:
+    """Door-to-door result for one origin-destination pair. Hours are None when unreachable."""
+
+    origin: str
+    destination: str
+    reachable: bool
+    door_to_door_hours: float | None
+    delivered: float | None
+    network_hours: float | None
+    direct_hours: float | None
+    km: float | None
+    via: list[str] = field(default_factory=list)
+    legs: list[TimedLeg] = field(default_factory=list)
+
+    @property
+    def critical_leg(self) -> TimedLeg | None:
+        """The longest line-haul leg or wait for a departure: what to shorten (fixed processing, sorting,
+        delivery and the wait for the delivery round excluded)."""
+        moving = [x for x in self.legs if x.mode not in FIXED_STEPS and x.mode != "wait for delivery round"]
+        return max(moving, key=lambda x: x.hours) if moving else None
+
+    def to_dict(self) -> dict:
+        crit = self.critical_leg
+        return {"origin": self.origin, "destination": self.destination, "reachable": self.reachable,
+                "door_to_door_hours": None if self.door_to_door_hours is None else round(self.door_to_door_hours, 3),
+                "delivered": None if self.delivered is None else clock(self.delivered),
+                "network_hours": None if self.network_hours is None else round(self.network_hours, 3),
+                "direct_hours": None if self.direct_hours is None else round(self.direct_hours, 3),
+                "km": None if self.km is None else round(self.km, 1), "via": self.via,
+                "critical_leg": crit.to_dict() if crit else None, "legs": [x.to_dict() for x in self.legs]}
+
+
+class ServiceModel:
+    """Door-to-door times on one network for one hub set. Searches run on CSR snapshots (geonet.engine)."""
+
+    def __init__(self, G: nx.MultiDiGraph, hubs: pd.DataFrame, params: ServiceParams | None = None,
+                 net_params: NetworkParams | None = None, assignments: dict[str, str] | None = None):
+        """hubs: rows with ``id`` (catalog id) and ``tier_rank``; their nodes ``hub:ID`` must be in ``G``.
+        assignments: optional {place node -> hub id} overriding nearest-hub assignment."""
+        self.G = G
+        self.params = params or ServiceParams()
+        self.net_params = net_params or NetworkParams()
+        missing = [h for h in hubs["id"] if f"hub:{h}" not in G]
+        if missing:
+            raise InputError(f"hub(s) {', '.join(missing)} are not on this network (outside the region, or unplaced)")
+        if len(hubs) == 0:
+            raise InputError("the hub set is empty: give at least one hub")
+        self.hub_nodes = [f"hub:{h}" for h in hubs["id"]]
+        self.sort_s = {f"hub:{r.id}": self.params.sort_s_by_tier.get(int(r.tier_rank), self.params.sort_s_other)
+                       if pd.notna(r.tier_rank) else self.params.sort_s_other for r in hubs.itertuples()}
+        self.assignments = {k: f"hub:{v}" for k, v in (assignments or {}).items()}
+        self.road = Snapshot.from_graph(G, edge_filter=lambda d: d.get("mode") in ROAD_EDGE_MODES)
+        self.multi = Snapshot.from_graph(G)
+        self._rows: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._paths: dict[tuple[str, str, str], tuple | None] = {}
+        self.prepare(self.hub_nodes)
+
+    # ------------------------------------------------------------------ searches
+    def prepare(self, sources) -> None:
+        """Run the one-to-all searches from every source not yet searched (batched, both snapshots)."""
+        todo = [s for s in dict.fromkeys(sources) if ("multi", s) not in self._rows]
+        if not todo:
+            return
+        for name, snap in (("road", self.road), ("multi", self.multi)):
+            dist, pred = snap.times(todo, predecessors=True)
+            for i, s in enumerate(todo):
+                self._rows[(name, s)] = (dist[i], pred[i])
+
+    def network_seconds(self, a: str, b: str) -> float:
+        """Static fastest time a -> b on all modes, no schedules (s; inf if unreachable)."""
+        self.prepare([a])
+        return float(self._rows[("multi", a)][0][self.multi.index[b]])
+
+    def hub_of(self, node: str, outbound: bool = True) -> str | None:
+        """The hub serving ``node``: its assignment, else the fastest to reach (outbound) / from (inbound)."""
+        if node in self.assignments:
+            return self.assignments[node]
+        if outbound:
+            self.prepare([node])
+            row = self._rows[("multi", node)][0]
+            t = [row[self.multi.index[h]] for h in self.hub_nodes]
+        else:
+            t = [self._rows[("multi", h)][0][self.multi.index[node]] for h in self.hub_nodes]
+        i = int(np.argmin(t))
+        return self.hub_nodes[i] if np.isfinite(t[i]) else None
+
+    # ------------------------------------------------------------------ timed legs
+    def _simulate(self, path: list[str], snap: Snapshot, t: float) -> tuple[list[TimedLeg], float]:
+        legs: list[TimedLeg] = []
+        G = self.G
+        for u, v in zip(path[:-1], path[1:]):
+            e = G.edges[u, v, snap.edge_keys[(snap.index[u], snap.index[v])]]
+            mode = e.get("mode", "road")
+            dep = t
+            if mode == "air":
+                dep = next_departure(t, [hhmm(w) for w in self.params.air_waves])
+            elif mode == "rail":
+                dep = next_departure(t, rail_departures(e))
+            if dep > t + 1:
+                legs.append(TimedLeg(G.nodes[u].get("name", u), G.nodes[u].get("name", u), f"wait for {mode}", t,
+                                     dep, 0.0, True))
+            arr = dep + float(e.get("travel_time", 0.0))
+            name_u, name_v = G.nodes[u].get("name", u), G.nodes[v].get("name", v)
+            km = float(e.get("length", 0.0)) / 1000
+            if legs and legs[-1].mode == mode and mode in ("road", "access") and not legs[-1].waiting:
+                legs[-1].to, legs[-1].arrive, legs[-1].km = name_v, arr, legs[-1].km + km
+            else:
+                legs.append(TimedLeg(name_u, name_v, mode, dep, arr, km))
+            t = arr
+        return legs, t
+
+    def segment(self, a: str, b: str, t: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
+        """Line-haul a -> b departing at t: the better of the road-only and the fastest multimodal path,
+        after waiting for departures (road only if ``road_only``). None if b cannot be reached from a."""
+        if a == b:
+            return [], t
+        self.prepare([a])
+        best = None
+        for name, snap in (("road", self.road), ("multi", self.multi))[: 1 if road_only else 2]:
+            key = (name, a, b)
+            if key not in self._paths:
+                dist, pred = self._rows[(name, a)]
+                j = snap.index[b]
+                if not np.isfinite(dist[j]):
+                    self._paths[key] = None
+                else:
+                    path = snap.path(pred, j)
+                    scheduled = any(self.G.nodes[n].get("mode") in ("air", "rail") for n in path)
+                    legs, arr = self._simulate(path, snap, 0.0)
+                    self._paths[key] = (scheduled, path, legs, arr)
+            cached = self._paths[key]
+            if cached is None:
+                continue
+            scheduled, path, legs0, arr0 = cached
+            if scheduled:  # departures depend on the clock: simulate from t
+                legs, arr = self._simulate(path, snap, t)
+            else:  # no timetable on the way: the same legs, shifted to t
+                legs = [TimedLeg(x.from_, x.to, x.mode, x.depart + t, x.arrive + t, x.km, x.waiting) for x in legs0]
+                arr = arr0 + t
+            if best is None or arr < best[1] - 1e-6:
+                best = (legs, arr)
+        return best
+
+    def _stop(self, node: str, label: str, t: float, seconds: float) -> TimedLeg:
+        return TimedLeg(self.G.nodes[node].get("name", node), self.G.nodes[node].get("name", node), label, t,
+                        t + seconds)
+
+    def journey(self, o: str, d: str, via_hubs: bool | None = None, cutoff: str | None = None,
+                road_only: bool = False) -> Journey:
+        """Door-to-door journey between two place nodes (e.g. 'city:440100'), posted at the cut-off of day D
+        (``cutoff`` 'HH:MM' overrides the model's); ``road_only`` forbids air and rail."""
+        via_hubs = self.params.via_hubs if via_hubs is None else via_hubs
+        p = self.params
+        name_o, name_d = self.G.nodes[o].get("name", o), self.G.nodes[d].get("name", d)
+        t0 = hhmm(cutoff or p.cutoff)
+        net = self.network_seconds(o, d)
+        direct = self._run([o, d], t0, road_only)
+        stops = [o, d]
+        if via_hubs:
+            ho, hd = self.hub_of(o, True), self.hub_of(d, False)
+            if ho is not None and hd is not None:
+                stops = list(dict.fromkeys([o, ho, hd, d]))
+        routed = self._run(stops, t0, road_only) if stops != [o, d] else direct
+        if routed is None:
+            return Journey(name_o, name_d, False, None, None, None if not np.isfinite(net) else net / 3600,
+                           None, None, [s[4:] for s in stops[1:-1]])
+        legs, delivered = routed
+        return Journey(name_o, name_d, True, (delivered - t0) / 3600, delivered, net / 3600,
+                       None if direct is None else (direct[1] - t0) / 3600,
+                       sum(x.km for x in legs), [s[4:] for s in stops[1:-1]], legs)
+
+    def _run(self, stops: list[str], t0: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
+        p = self.params
+        legs = [self._stop(stops[0], "processing at origin centre", t0, p.origin_processing_s)]
+        t = legs[-1].arrive
+        for a, b in zip(stops[:-1], stops[1:]):
+            seg = self.segment(a, b, t, road_only)
+            if seg is None:
+                return None
+            legs += seg[0]
+            t = seg[1]
+            if b in self.sort_s and b != stops[-1]:
+                legs.append(self._stop(b, "sorting at hub", t, self.sort_s[b]))
+                t = legs[-1].arrive
+        legs.append(self._stop(stops[-1], "processing at destination centre", t, p.dest_processing_s))
+        t = legs[-1].arrive
+        start = next_departure(t, [hhmm(r) for r in p.delivery_rounds])
+        if start > t + 1:
+            legs.append(TimedLeg(legs[-1].to, legs[-1].to, "wait for delivery round", t, start, 0.0, True))
+        legs.append(self._stop(stops[-1], "delivery round", start, p.round_duration_s))
+        return legs, legs[-1].arrive
