@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test layers env bench clean
+.PHONY: demo test layers env bench clean chromium
 
 env: $(STAMP)
 
@@ -40,8 +40,17 @@ demo: layers
 	$(BIN)/geonet goals --region yrd
 	$(BIN)/geonet goals --region national
 	$(BIN)/geonet coverage --region guangdong --hours 2,3,6
+	$(BIN)/geonet map --region guangdong --out maps/guangdong.html
+	$(BIN)/geonet map --region liaoning --out maps/liaoning.html
+	$(BIN)/geonet map --region yrd --out maps/yrd.html
+	$(BIN)/geonet map --region national --out maps/national.html
 
-test: env
+# Debian's Chromium for the map tests (headless); installed once, as root, from the Debian archive.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium >/dev/null; }
+
+test: env chromium
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -9,6 +9,8 @@ from . import network
 from .catalog import hubs
 from .coverage import Coverage, coverage
 from .goals import goals
+from .maps import geonet_map as map  # noqa: A004
+from .maps import save_map
 from .matrix import od_matrix
 from .datum import gcj02_to_wgs84, wgs84_to_gcj02
 from .errors import DataError, GeonetError, InputError, OutputError, UnknownNameError
@@ -23,5 +25,6 @@ __version__ = VERSION
 __all__ = [
     "Coverage", "DataError", "GeonetError", "InputError", "NetworkParams", "OutputError", "Place", "REGIONS", "Route",
     "SYSTEMS", "ServiceParams", "UnknownNameError", "cities", "counties", "coverage", "gcj02_to_wgs84", "goals",
-    "hubs", "journey", "locate", "network", "od_matrix", "plan_hubs", "provinces", "route", "wgs84_to_gcj02",
+    "hubs", "journey", "locate", "map", "network", "od_matrix", "plan_hubs", "provinces", "route", "save_map",
+    "wgs84_to_gcj02",
 ]

@@ -326,6 +326,38 @@ def goals_cmd(
             typer.echo(f"  {k}: {v}")
 
 
+@app.command("map")
+def map_cmd(
+    region: str = typer.Option(..., help="guangdong | liaoning | yrd | national"),
+    out: Path = typer.Option(..., help="Output .html (self-contained)"),
+    goal: Optional[str] = typer.Option(None, help="Goal id to draw (default: the region's first)"),
+    layers: str = typer.Option(",".join(("counties", "service_areas", "network", "hubs", "goal")),
+                               help="Comma list of counties, service_areas, network, hubs, goal"),
+    scenario: Optional[Path] = typer.Option(None, help="Scenario YAML whose hubs and parameters to map"),
+    screenshot: Optional[Path] = typer.Option(None, help="Also write a PNG screenshot (headless Chromium)"),
+) -> None:
+    """Write an interactive folium map (HTML) of a region: hubs, network, service areas, a goal."""
+    from .maps import geonet_map, save_map
+
+    model = None
+    if scenario is not None:
+        from .scenario import Scenario
+
+        sc = Scenario.from_yaml(scenario)
+        if sc.region != region:
+            raise InputError(f"scenario {scenario} is for region {sc.region}, not {region}")
+        model = sc.model()
+    fmap = geonet_map(region, layers=_modes(layers), goal=goal, model=model)
+    save_map(fmap, out)
+    typer.echo(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)", err=True)
+    if screenshot is not None:
+        from .browser import inspect_map
+
+        info = inspect_map(out, screenshot)
+        typer.echo(f"wrote {screenshot}; page loaded in {info['load_seconds']} s, {len(info['js_errors'])} JS errors",
+                   err=True)
+
+
 @app.command("calibrate")
 def calibrate_cmd(
     region: Optional[str] = typer.Option(None, help="guangdong | liaoning | yrd | national"),

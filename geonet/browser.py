@@ -1,0 +1,66 @@
+"""Open a written map in real headless Chromium (Debian's `chromium`, via Playwright) and read the page:
+JavaScript errors, the overlays in the layer control, the number of hub markers; optionally a screenshot."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .errors import DataError
+
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str | None:
+    """Path of the system Chromium, or None."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        p = shutil.which(name)
+        if p:
+            return p
+    return None
+
+
+def inspect_map(html_path: str | Path, screenshot: str | Path | None = None, timeout_s: float = 60.0,
+                size: tuple[int, int] = (1280, 900)) -> dict:
+    """Load ``html_path`` in headless Chromium and report {'js_errors', 'leaflet', 'overlays', 'hub_markers',
+    'load_seconds'}; write a PNG screenshot if asked."""
+    import time
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise DataError("map inspection needs playwright: pip install playwright") from None
+    exe = chromium_path()
+    if exe is None:
+        raise DataError("no Chromium found: install Debian's chromium (make chromium)")
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, timeout=timeout_s * 1000)
+        try:
+            page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            t0 = time.perf_counter()
+            page.goto(Path(html_path).resolve().as_uri(), timeout=timeout_s * 1000, wait_until="load")
+            try:
+                page.wait_for_function("() => window.L !== undefined && document.querySelector('.leaflet-container')",
+                                       timeout=timeout_s * 1000)
+            except Exception:
+                raise DataError(f"the map {html_path} did not load in Chromium within {timeout_s:g} s; page errors: "
+                                + ("; ".join(errors[:3]) or "none")) from None
+            page.wait_for_timeout(500)
+            load = time.perf_counter() - t0
+            info = page.evaluate("""() => ({
+                leaflet: window.L ? L.version : null,
+                overlays: [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
+                             .map(l => l.textContent.trim()),
+                hub_markers: document.querySelectorAll('path.geonet-hub').length,
+            })""")
+            if screenshot is not None:
+                page.screenshot(path=str(screenshot), full_page=False)
+        finally:
+            browser.close()
+    info["js_errors"] = errors
+    info["load_seconds"] = round(load, 2)
+    return info

