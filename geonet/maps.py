@@ -27,7 +27,7 @@ from .errors import InputError
 from .geography import cities, provinces, region_provinces
 from .goals import evaluate, goal_book
 from .io import atomic_path
-from .models import plan_hubs, service_model
+from .models import service_model
 from .service import ServiceModel
 
 LAYERS = ("counties", "service_areas", "network", "hubs", "goal")
