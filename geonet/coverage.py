@@ -75,7 +75,7 @@ def coverage(region: str, hours: Iterable[float] = (3, 6, 12, 24), *, hub_ids: I
     best = dist.min(axis=0)
     nearest = np.array(m.hub_nodes)[dist.argmin(axis=0)]
     c = c.assign(hours=np.where(np.isfinite(best), np.round(best, 3), np.nan),
-                 nearest_hub=np.where(np.isfinite(best), [h[4:] for h in nearest], ""))
+                 nearest_hub=np.where(np.isfinite(best), [m.hub_ids[h] for h in nearest], ""))
     area_total = c["area_km2"].sum()
     pop_known = c["pop_ne"].notna()
     rows, polys = [], []

@@ -43,9 +43,11 @@ class GoalResult:
     passed: bool
     note: str = ""
     worst: list[dict] = field(default_factory=list)
+    pairs: list[tuple[str, str, bool]] = field(default_factory=list, repr=False)  # (origin, destination, met)
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        d.pop("pairs")
         d["pass"] = d.pop("passed")
         return d
 
@@ -117,7 +119,7 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5) ->
     target = float(goal.get("target_share", 1.0))
     return GoalResult(goal["id"], goal["source"], goal["description"], region, round(threshold_h, 2),
                       len(journeys), met, unreachable, round(share, 4), target, bool(share >= target - 1e-9),
-                      goal.get("note", ""), worst_rows)
+                      goal.get("note", ""), worst_rows, [(j.origin, j.destination, bool(ok)) for ok, j in journeys])
 
 
 def goals(region: str, *, model_region: dict[str, ServiceModel] | None = None) -> list[GoalResult]:

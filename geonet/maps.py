@@ -210,7 +210,7 @@ def _network_layers(fmap: folium.Map, model: ServiceModel, region: str, legend: 
 
 def _hub_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[str]) -> None:
     system = {"guangdong": "guangdong-1+4+6", "liaoning": "liaoning", "yrd": "yrd", "national": "national"}[region]
-    in_model = {n[4:] for n in model.hub_nodes}
+    in_model = set(model.hub_ids.values())
     h = hubs(system, placed=True)
     h = h[h["id"].isin(in_model) | (h["system"] == system)]
     fg = folium.FeatureGroup(name=f"Hubs: {system} ({len(h)})")
@@ -222,6 +222,15 @@ def _hub_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[
                f"{html.escape(str(r.roles))[:160]}<br><i>{html.escape(r.quote)}</i> [{r.quote_id}]")
         folium.CircleMarker([r.lat, r.lon], radius=rad, color="#222", weight=1, fill=True, fill_color=col,
                             fill_opacity=0.9, tooltip=tip, class_name="geonet-hub").add_to(fg)
+    for node, hid in model.hub_ids.items():  # scenario hubs placed at a city, not in the catalog
+        if hid in set(h["id"]):
+            continue
+        d = model.G.nodes[node]
+        rank = model.sort_s and next((k for k, v in model.params.sort_s_by_tier.items() if v == model.sort_s[node]), None)
+        col, rad = TIER_STYLE.get(rank, OTHER_HUB)
+        folium.CircleMarker([d["y"], d["x"]], radius=rad, color="#00a65a", weight=2, fill=True, fill_color=col,
+                            fill_opacity=0.9, tooltip=f"<b>{html.escape(d.get('name', node))}</b> scenario hub ({hid})",
+                            class_name="geonet-hub").add_to(fg)
     fg.add_to(fmap)
     legend.append(_legend("Hubs by tier", [(TIER_STYLE[1][0], "tier 1 (global / top)"),
                                            (TIER_STYLE[2][0], "tier 2 (national)"),

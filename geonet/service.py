@@ -114,20 +114,26 @@ class ServiceModel:
 
     def __init__(self, G: nx.MultiDiGraph, hubs: pd.DataFrame, params: ServiceParams | None = None,
                  net_params: NetworkParams | None = None, assignments: dict[str, str] | None = None):
-        """hubs: rows with ``id`` (catalog id) and ``tier_rank``; their nodes ``hub:ID`` must be in ``G``.
-        assignments: optional {place node -> hub id} overriding nearest-hub assignment."""
+        """hubs: rows with ``id`` and ``tier_rank`` and optionally ``node`` (default ``hub:ID``, a catalog hub);
+        every node must be in ``G``. assignments: optional {place node -> hub id} overriding nearest-hub."""
         self.G = G
         self.params = params or ServiceParams()
         self.net_params = net_params or NetworkParams()
-        missing = [h for h in hubs["id"] if f"hub:{h}" not in G]
-        if missing:
-            raise InputError(f"hub(s) {', '.join(missing)} are not on this network (outside the region, or unplaced)")
         if len(hubs) == 0:
             raise InputError("the hub set is empty: give at least one hub")
-        self.hub_nodes = [f"hub:{h}" for h in hubs["id"]]
-        self.sort_s = {f"hub:{r.id}": self.params.sort_s_by_tier.get(int(r.tier_rank), self.params.sort_s_other)
-                       if pd.notna(r.tier_rank) else self.params.sort_s_other for r in hubs.itertuples()}
-        self.assignments = {k: f"hub:{v}" for k, v in (assignments or {}).items()}
+        nodes = list(hubs["node"]) if "node" in hubs else [f"hub:{h}" for h in hubs["id"]]
+        missing = [h for h, n in zip(hubs["id"], nodes) if n not in G]
+        if missing:
+            raise InputError(f"hub(s) {', '.join(missing)} are not on this network (outside the region, or unplaced)")
+        self.hub_nodes = nodes
+        self.hub_ids = dict(zip(nodes, hubs["id"]))
+        self.sort_s = {n: self.params.sort_s_by_tier.get(int(r), self.params.sort_s_other) if pd.notna(r)
+                       else self.params.sort_s_other for n, r in zip(nodes, hubs["tier_rank"])}
+        by_id = dict(zip(hubs["id"], nodes))
+        unknown_hub = sorted(set((assignments or {}).values()) - set(by_id))
+        if unknown_hub:
+            raise InputError(f"assignment to {', '.join(unknown_hub)}: not a hub of this hub set")
+        self.assignments = {k: by_id[v] for k, v in (assignments or {}).items()}
         self.road = Snapshot.from_graph(G, edge_filter=lambda d: d.get("mode") in ROAD_EDGE_MODES)
         self.multi = Snapshot.from_graph(G)
         self._rows: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
@@ -242,11 +248,11 @@ class ServiceModel:
         routed = self._run(stops, t0, road_only) if stops != [o, d] else direct
         if routed is None:
             return Journey(name_o, name_d, False, None, None, None if not np.isfinite(net) else net / 3600,
-                           None, None, [s[4:] for s in stops[1:-1]])
+                           None, None, [self.hub_ids[s] for s in stops[1:-1]])
         legs, delivered = routed
         return Journey(name_o, name_d, True, (delivered - t0) / 3600, delivered, net / 3600,
                        None if direct is None else (direct[1] - t0) / 3600,
-                       sum(x.km for x in legs), [s[4:] for s in stops[1:-1]], legs)
+                       sum(x.km for x in legs), [self.hub_ids[s] for s in stops[1:-1]], legs)
 
     def _run(self, stops: list[str], t0: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
         p = self.params

@@ -1,0 +1,136 @@
+"""Where should the hubs be? Hub placement for a region's prefecture cities on its network, compared with the
+plan's own layout on the same KPIs."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .gazetteer import locate
+from .geography import cities
+from .models import plan_hubs, service_model
+from .optimize import HubInstance, HubSolution, PHubCenter, PHubMedian, _greedy_swap, evaluate_single, max_covering
+from .settings import scenarios_dir
+
+OBJECTIVES = ("median", "center", "coverage")
+EXACT_MEDIAN_MAX_N = 40  # above this many cities the p-hub median MILP is replaced by a labelled heuristic
+PLAN_SCENARIO = {"guangdong": "guangdong_1p4p6.yaml", "liaoning": "liaoning.yaml", "yrd": "yrd.yaml",
+                 "national": "national.yaml"}
+
+
+def city_matrix(region: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The region's prefecture cities and the fastest network hours between them (all modes, no schedules)."""
+    m = service_model(region)
+    c = cities(region).reset_index(drop=True)
+    nodes = [f"city:{a}" for a in c["adcode"]]
+    m.prepare(nodes)
+    idx = np.array([m.multi.index[n] for n in nodes])
+    T = np.vstack([m._rows[("multi", n)][0][idx] for n in nodes]) / 3600
+    return c, T
+
+
+def _demand(c: pd.DataFrame) -> tuple[np.ndarray, str]:
+    pop = c["pop_ne"].astype("float")
+    if pop.notna().all():
+        w = np.outer(pop, pop)
+        return w / w.sum(), "demand: product of Natural Earth populations of the two cities (gravity), normalised"
+    n = len(c)
+    missing = int(pop.isna().sum())
+    return (np.ones((n, n)) / (n * n), f"demand: equal weights (Natural Earth population missing for {missing} "
+                                       f"of {n} cities, so none is used)")
+
+
+def _candidates(c: pd.DataFrame, path: str | Path | None) -> list[int] | None:
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"candidate file {p} not found")
+    names = [x.strip().split(",")[0] for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
+    names = [n for n in names if n.lower() not in ("city", "name")]
+    code_to_i = {a: i for i, a in enumerate(c["adcode"])}
+    out = []
+    for n in names:
+        place = locate(n, level="prefecture")
+        if place.code not in code_to_i:
+            raise InputError(f"candidate {n} ({place.province}) is not a prefecture city of this region")
+        out.append(code_to_i[place.code])
+    if not out:
+        raise InputError(f"candidate file {p} lists no cities")
+    return out
+
+
+def optimize_region(region: str, p: int, objective: str = "median", *, hours: float | None = None,
+                    candidates: str | Path | None = None, time_limit: float = 120.0,
+                    compare_with_plan: bool = True) -> dict:
+    """Choose ``p`` hub cities of ``region``: 'median' (min demand-weighted hub-routed hours, single allocation),
+    'center' (min worst pair, nearest-hub allocation), 'coverage' (max demand within ``hours`` of a hub)."""
+    if objective not in OBJECTIVES:
+        raise InputError(f"unknown objective {objective!r}; use {', '.join(OBJECTIVES)}")
+    c, T = city_matrix(region)
+    n = len(c)
+    if not 1 <= p <= n:
+        raise InputError(f"--p {p}: must be between 1 and the {n} cities of {region}")
+    if not np.isfinite(T).all():
+        bad = sorted({c.loc[i, "name"] for i in np.argwhere(~np.isfinite(T))[:, 0]})
+        T = np.where(np.isfinite(T), T, 1e4)  # unreachable pairs carry a prohibitive cost, and are named
+        unreachable_note = f"unreachable cities (cost 10,000 h): {', '.join(bad)}"
+    else:
+        unreachable_note = ""
+    W, demand_note = _demand(c)
+    cand = _candidates(c, candidates)
+    t0 = time.perf_counter()
+    if objective == "median":
+        inst = HubInstance(T, W, p)
+        if n <= EXACT_MEDIAN_MAX_N:
+            sol = PHubMedian(inst, "single", cand).solve(time_limit)
+        else:
+            def value(h):
+                hh = np.asarray(h)
+                return evaluate_single(inst, hh[np.argmin(T[:, hh], axis=1)])
+
+            hubs = _greedy_swap(value, cand or list(range(n)), p, t0 + time_limit)
+            sol = HubSolution(value(hubs), hubs, None, False, time.perf_counter() - t0,
+                              "p-hub median, nearest-hub allocation, HEURISTIC (greedy + swap; not proved optimal)")
+        unit = "demand-weighted mean hub-routed network hours"
+    elif objective == "center":
+        sol = PHubCenter(HubInstance(T, W, p), cand).solve(time_limit)
+        unit = "worst pair's hub-routed network hours"
+    else:
+        if hours is None or hours <= 0:
+            raise InputError("--objective coverage needs --hours H (a positive number)")
+        weights = W.sum(axis=1)
+        sol = max_covering(T, weights, hours, p, cand)
+        unit = f"share of demand within {hours:g} h of a hub"
+    out = {"region": region, "objective": objective, "p": p, "value": round(float(sol.objective), 6), "unit": unit,
+           "hubs": [c.loc[h, "name"] for h in sol.hubs], "optimal": sol.optimal, "method": sol.method,
+           "seconds": round(sol.seconds, 2), "demand": demand_note, "network": "proxy",
+           "candidates": "all prefecture cities" if cand is None else [c.loc[i, "name"] for i in cand]}
+    if unreachable_note:
+        out["note"] = unreachable_note
+    plan = plan_hubs(region)
+    code_to_i = {a: i for i, a in enumerate(c["adcode"])}
+    plan_idx = sorted({code_to_i[a] for a in plan["prefecture_adcode"] if a in code_to_i})
+    if objective == "median":
+        hh = np.asarray(plan_idx)
+        out["plan_value"] = round(evaluate_single(HubInstance(T, W, len(hh)), hh[np.argmin(T[:, hh], axis=1)]), 6)
+    elif objective == "center":
+        out["plan_value"] = round(PHubCenter(HubInstance(T, W, len(plan_idx))).value(plan_idx), 6)
+    else:
+        out["plan_value"] = round(float(W.sum(axis=1)[(T[:, plan_idx] <= hours).any(axis=1)].sum()), 6)
+    out["plan_hubs"] = [c.loc[i, "name"] for i in plan_idx]
+    out["plan_note"] = (f"the plan's layout has {len(plan_idx)} hub cities (optimised: {p}); its value uses "
+                        "nearest-hub allocation")
+    if compare_with_plan:
+        from .scenario import Scenario, compare
+
+        base = Scenario.from_yaml(scenarios_dir() / PLAN_SCENARIO[region])
+        opt = Scenario.from_dict({"name": f"optimised {objective} p={p}", "region": region,
+                                  "hubs": [{"city": c.loc[h, "name"], "tier": 2} for h in sol.hubs]})
+        cmp = compare(base, opt)
+        out["kpis_vs_plan"] = cmp.table.to_dict(orient="records")
+    return out

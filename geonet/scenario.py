@@ -1,0 +1,381 @@
+"""Scenarios: a small YAML file naming a region, its hub set, assignments, service parameters and network
+changes; it can extend another (``base:``). Validated with pydantic; errors name the file, line and field.
+
+    scenario = geonet.Scenario.from_yaml("scenarios/guangdong_1p4p6.yaml")
+    result = scenario.run()            # goal table, KPIs, OD matrix
+    geonet.compare(result_a, result_b)  # side by side, deltas, pairs that flip
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .catalog import hubs as catalog_hubs
+from .coverage import coverage
+from .errors import InputError
+from .gazetteer import locate
+from .geography import cities
+from .goals import GoalResult, goals
+from .matrix import od_matrix
+from .network import build
+from .network.rail import declared_service
+from .service import ServiceModel
+from .settings import NetworkParams, ServiceParams
+
+Region = Literal["guangdong", "liaoning", "yrd", "national"]
+
+
+class HubSpec(BaseModel):
+    """A hub: a catalog id, or a city (prefecture) with a tier."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str | None = None
+    city: str | None = None
+    tier: int | None = Field(default=None, ge=1, le=3)
+
+
+class RailSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    from_: str = Field(alias="from")
+    to: str
+    kmh: float | None = Field(default=None, gt=0, le=450)
+    first_departure: str = "07:00"
+    last_departure: str = "21:00"
+    headway_minutes: float = Field(default=60.0, gt=0, le=1440)
+
+
+class NetworkSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    modes: list[Literal["road", "rail", "air"]] = ["road", "air"]
+    params: dict[str, float] = {}
+    add_air_lines: list[tuple[str, str]] = []
+    remove_air_lines: list[tuple[str, str]] = []
+    rail_services: str | None = None
+    declared_rail: list[RailSpec] = []
+
+
+class ScenarioSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    region: Region
+    base: str | None = None
+    description: str = ""
+    sources: list[str] = []
+    hubs: list[HubSpec] = []
+    add_hubs: list[HubSpec] = []
+    remove_hubs: list[str] = []
+    assignments: dict[str, str] = {}
+    service: dict[str, float | str | list[str] | dict[int, float] | bool] = {}
+    network: NetworkSpec = NetworkSpec()
+
+
+def _line_of(node, path: tuple) -> int | None:
+    """1-based line of the YAML node at ``path`` (keys / indices), as deep as it exists."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            pair = next(((k, v) for k, v in node.value if k.value == str(key)), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
+            continue
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _read(path: Path) -> tuple[dict, yaml.Node]:
+    if not path.is_file():
+        raise InputError(f"scenario file {path} not found")
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark, ctx = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        opened = f" ({exc.context} at line {ctx.line + 1})" if ctx is not None and getattr(exc, "context", None) else ""
+        raise InputError(f"{where}: YAML syntax error: {getattr(exc, 'problem', exc)}{opened}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}:1: a scenario is a mapping with at least name and region")
+    return data, node
+
+
+def _merge(base: dict, child: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in child.items():
+        if k == "base":
+            continue
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        elif k in ("add_hubs", "remove_hubs") and isinstance(v, list):
+            out[k] = list(out.get(k, [])) + v
+        else:
+            out[k] = v
+    return out
+
+
+def _service_value(k: str, v):
+    if k in ("delivery_rounds", "air_waves") and isinstance(v, list):
+        return tuple(v)
+    if k == "sort_s_by_tier" and isinstance(v, dict):
+        return {int(a): float(b) for a, b in v.items()}
+    return v
+
+
+def _validate(data: dict, node, path: Path, partial: bool) -> None:
+    try:
+        if partial:
+            ScenarioSpec.model_validate({"name": "x", "region": "guangdong", **data})
+        else:
+            ScenarioSpec.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(x for x in err["loc"])
+        line = _line_of(node, loc)
+        field_name = ".".join(str(x) for x in loc) or "(top level)"
+        got = err.get("input")
+        got_s = "" if err["type"] == "missing" or isinstance(got, dict) else f" (got {got!r})"
+        raise InputError(f"{path}:{line or 1}: {field_name}: {err['msg']}{got_s}") from None
+
+
+@dataclass
+class Scenario:
+    """A validated scenario. ``path`` is where it was read from (relative files resolve against it)."""
+
+    spec: ScenarioSpec
+    path: Path | None = None
+    _model: ServiceModel | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Scenario:
+        """Read, merge with its ``base:`` chain, validate; InputError names file, line and field."""
+        p = Path(path)
+        data, node = _read(p)
+        _validate(data, node, p, partial=True)
+        chain, seen = [data], {p.resolve()}
+        cur, cur_data = p, data
+        while cur_data.get("base"):
+            bp = (cur.parent / cur_data["base"]).resolve()
+            if bp in seen:
+                raise InputError(f"{cur}:{_line_of(node, ('base',))}: base: circular extension via {bp.name}")
+            seen.add(bp)
+            cur_data, bnode = _read(bp)
+            _validate(cur_data, bnode, bp, partial=True)
+            chain.append(cur_data)
+            cur = bp
+        merged: dict = {}
+        for d in reversed(chain):
+            merged = _merge(merged, d)
+        merged.pop("base", None)
+        _validate(merged, node, p, partial=False)
+        sc = cls(ScenarioSpec.model_validate(merged), p)
+        for section, keys, check in (("service", sc.spec.service, lambda k, v: ServiceParams().with_(**{k: v})),
+                                     ("network", sc.spec.network.params, lambda k, v: NetworkParams().with_(**{k: v}))):
+            for k, v in keys.items():
+                try:
+                    check(k, _service_value(k, v))
+                except InputError as exc:
+                    path_ = (section, k) if section == "service" else ("network", "params", k)
+                    raise InputError(f"{p}:{_line_of(node, path_)}: {'.'.join(path_)}: {exc}") from None
+        return sc
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Scenario:
+        try:
+            return cls(ScenarioSpec.model_validate(data))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise InputError(f"scenario: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def region(self) -> str:
+        return self.spec.region
+
+    def _where(self) -> str:
+        return str(self.path) if self.path else "scenario"
+
+    def hub_table(self) -> pd.DataFrame:
+        """Resolved hubs: id, name, tier_rank, node (graph node), lon, lat."""
+        cat = catalog_hubs(placed=True).set_index("id")
+        allcat = catalog_hubs().set_index("id")
+        region_cities = set(cities(self.region)["adcode"])
+        rows = []
+        base_ids = {h.id for h in self.spec.hubs if h.id} | {f"city:{h.city}" for h in self.spec.hubs if h.city}
+        missing = sorted(set(self.spec.remove_hubs) - base_ids)
+        if missing:
+            raise InputError(f"{self._where()}: remove_hubs names {', '.join(missing)}, which is not in the hub set "
+                             f"({', '.join(sorted(base_ids))})")
+        kept = [h for h in self.spec.hubs if h.id not in self.spec.remove_hubs]
+        for h in kept + list(self.spec.add_hubs):  # (hubs - remove_hubs) + add_hubs
+            if (h.id is None) == (h.city is None):
+                raise InputError(f"{self._where()}: each hub needs exactly one of id or city (got {h.model_dump()})")
+            if h.id is not None:
+                if h.id not in cat.index:
+                    if h.id in allcat.index:
+                        raise InputError(f"{self._where()}: hub {h.id} is listed in the catalog but unplaced "
+                                         f"({allcat.loc[h.id, 'unplaced_reason']})")
+                    from .names import unknown
+
+                    raise unknown("hub id", h.id, list(cat.index))
+                r = cat.loc[h.id]
+                prov = str(r["province_adcode"])[:2]
+                from .geography import region_provinces
+
+                provs = region_provinces(self.region)
+                if provs is not None and prov not in provs:
+                    raise InputError(f"{self._where()}: hub {h.id} lies in {r['province']}, outside region "
+                                     f"{self.region}")
+                tier = h.tier if h.tier is not None else (None if pd.isna(r["tier_rank"]) else int(r["tier_rank"]))
+                rows.append({"id": h.id, "name": r["name_zh"], "tier_rank": tier, "node": f"hub:{h.id}",
+                             "lon": r["lon"], "lat": r["lat"]})
+            else:
+                p = locate(h.city, level="prefecture")
+                if self.region != "national" and p.code not in region_cities:
+                    raise InputError(f"{self._where()}: hub city {h.city} ({p.province}) is outside region "
+                                     f"{self.region}")
+                rows.append({"id": f"city-{p.code}", "name": p.name_zh, "tier_rank": h.tier or 3,
+                             "node": f"city:{p.code}", "lon": p.lon, "lat": p.lat})
+        df = pd.DataFrame(rows, columns=["id", "name", "tier_rank", "node", "lon", "lat"])
+        df = df.drop_duplicates("id", keep="last").reset_index(drop=True)
+        if df.empty:
+            raise InputError(f"{self._where()}: the hub set is empty")
+        return df
+
+    def network_params(self) -> NetworkParams:
+        return NetworkParams().with_(**self.spec.network.params) if self.spec.network.params else NetworkParams()
+
+    def service_params(self) -> ServiceParams:
+        s = {k: _service_value(k, v) for k, v in self.spec.service.items()}
+        return ServiceParams().with_(**s) if s else ServiceParams()
+
+    def model(self) -> ServiceModel:
+        """The ServiceModel of this scenario (network built with its changes), built once."""
+        if self._model is None:
+            net = self.spec.network
+            params = self.network_params()
+            rail = None
+            if "rail" in net.modes:
+                rail = [declared_service(r.from_, r.to, params, kmh=r.kmh, first_departure=r.first_departure,
+                                         last_departure=r.last_departure, headway_minutes=r.headway_minutes)
+                        for r in net.declared_rail]
+                if net.rail_services:
+                    from .network.rail import read_services
+
+                    base = self.path.parent if self.path else Path(".")
+                    rail += read_services(base / net.rail_services)
+            G = build(self.region, modes=net.modes, params=params, rail_services=rail or None,
+                      air_lines=[tuple(x) for x in net.add_air_lines],
+                      removed_air=[tuple(x) for x in net.remove_air_lines])
+            assign = {}
+            for place, hub in self.spec.assignments.items():
+                p = locate(place)
+                assign[f"{'city' if p.level == 'prefecture' else p.level}:{p.code}"] = hub
+            self._model = ServiceModel(G, self.hub_table(), self.service_params(), params, assign)
+        return self._model
+
+    def run(self) -> Result:
+        """Goal table, KPIs and the city OD matrix of this scenario."""
+        m = self.model()
+        res_goals = goals(self.region, model_region={self.region: m})
+        od = od_matrix("cities", "cities", region=self.region, model=m)
+        ok = od[od["reachable"]]
+        cov = coverage(self.region, (12, 24), model=m)
+        pop = cities(None).set_index("name")["pop_ne"]
+        loads = {}
+        for hid in m.hub_ids.values():
+            routed = od[od["via"].str.split(";").apply(lambda v, h=hid: h in v)]
+            origins = routed.loc[routed["via"].str.split(";").str[0] == hid, "origin"].unique()
+            loads[hid] = {"pairs": int(len(routed)), "population_assigned": int(np.nansum(pop.reindex(origins)))}
+        kpis = {
+            "hubs": len(m.hub_nodes),
+            "door_to_door_mean_h": round(float(ok["door_to_door_hours"].mean()), 3),
+            "door_to_door_p95_h": round(float(ok["door_to_door_hours"].quantile(0.95)), 3),
+            "network_mean_h": round(float(ok["network_hours"].mean()), 3),
+            "pairs_unreachable": int((~od["reachable"]).sum()),
+            "line_haul_km_total": round(float(ok["km"].sum()), 1),
+        }
+        for r in cov.summary.itertuples():
+            kpis[f"counties_within_{r.hours:g}h"] = int(r.counties_covered)
+            kpis[f"share_counties_within_{r.hours:g}h"] = float(r.share_counties)
+            kpis[f"share_population_within_{r.hours:g}h"] = None if np.isnan(r.share_population) else float(r.share_population)
+        for g in res_goals:
+            kpis[f"goal_share:{g.id}"] = g.share_met
+        return Result(self, res_goals, kpis, od, loads)
+
+
+@dataclass
+class Result:
+    """What a scenario run returns: goal results, KPIs (dict), the city OD matrix, hub loads."""
+
+    scenario: Scenario
+    goals: list[GoalResult]
+    kpis: dict
+    od: pd.DataFrame
+    hub_loads: dict
+
+    def to_dict(self) -> dict:
+        return {"name": self.scenario.name, "region": self.scenario.region, "network": "proxy",
+                "hubs": list(self.scenario.model().hub_ids.values()), "kpis": self.kpis, "hub_loads": self.hub_loads,
+                "goals": [g.to_dict() for g in self.goals]}
+
+
+@dataclass
+class Comparison:
+    """Side-by-side KPIs with deltas, hubs added/removed, and per goal the pairs that flip."""
+
+    a: Result
+    b: Result
+    table: pd.DataFrame
+    added: list[str]
+    removed: list[str]
+    flips: dict[str, dict[str, list]]
+
+    def to_dict(self) -> dict:
+        return {"a": self.a.scenario.name, "b": self.b.scenario.name, "region": self.b.scenario.region,
+                "kpis": self.table.to_dict(orient="records"), "hubs_added": self.added, "hubs_removed": self.removed,
+                "flips": {g: {k: [list(p) for p in v] for k, v in f.items()} for g, f in self.flips.items()}}
+
+    def map_changes(self) -> dict:
+        flipped = []
+        for f in self.flips.values():
+            flipped += [(o, d, "met") for o, d in f["now_met"]] + [(o, d, "missed") for o, d in f["now_missed"]]
+        return {"added": self.added, "removed": self.removed, "flipped": flipped}
+
+
+def compare(a: Scenario | Result, b: Scenario | Result) -> Comparison:
+    """Compare two scenarios (or their results) of the same region."""
+    ra = a if isinstance(a, Result) else a.run()
+    rb = b if isinstance(b, Result) else b.run()
+    if ra.scenario.region != rb.scenario.region:
+        raise InputError(f"cannot compare a {ra.scenario.region} scenario with a {rb.scenario.region} one")
+    rows = []
+    for k in dict.fromkeys(list(ra.kpis) + list(rb.kpis)):
+        va, vb = ra.kpis.get(k), rb.kpis.get(k)
+        delta = round(vb - va, 4) if isinstance(va, (int, float)) and isinstance(vb, (int, float)) else None
+        rows.append({"kpi": k, "a": va, "b": vb, "delta": delta})
+    ha, hb = set(ra.scenario.model().hub_ids.values()), set(rb.scenario.model().hub_ids.values())
+    flips = {}
+    gb = {g.id: g for g in rb.goals}
+    for g in ra.goals:
+        if g.id not in gb:
+            continue
+        met_a = {(o, d) for o, d, ok in g.pairs if ok}
+        met_b = {(o, d) for o, d, ok in gb[g.id].pairs if ok}
+        flips[g.id] = {"now_met": sorted(met_b - met_a), "now_missed": sorted(met_a - met_b)}
+    return Comparison(ra, rb, pd.DataFrame(rows), sorted(hb - ha), sorted(ha - hb), flips)
