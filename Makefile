@@ -51,7 +51,11 @@ chromium:
 		apt-get install -y -qq chromium >/dev/null; }
 
 test: env chromium
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
+
+# Engine benchmark against networkx / osmnx / pandana and the Dask engine (not part of `make test`).
+bench: env
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

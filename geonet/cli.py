@@ -17,7 +17,7 @@ import typer
 from . import catalog, gazetteer, geography, network, routing
 from .errors import GeonetError, InputError
 from .io import atomic_path as _atomic
-from .io import write_text
+from .io import check_writable, write_text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="geonet: hub networks, door-to-door times and time-goal tests for China's postal plans.")
@@ -30,8 +30,13 @@ class Fmt(str, Enum):
 
 
 @app.callback()
-def _main(debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors.")) -> None:
+def _main(debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+          offline: bool = typer.Option(False, "--offline", help="OSM downloads answer only from the cache.")) -> None:
     """geonet: hub networks, door-to-door times and time-goal tests for China's postal plans."""
+    if offline:
+        from . import settings
+
+        settings.OSM_OFFLINE = True
 
 
 HUB_COLUMNS = ["id", "name_zh", "name_en", "system", "tier", "tier_rank", "kind", "lon", "lat", "city", "province",
@@ -159,6 +164,7 @@ def network_build(
     rail_source: Optional[str] = typer.Option(None, help="Rail network: osm | FILE"),
 ) -> None:
     """Build a region's network (proxy roads offline, or OSM) and save it."""
+    check_writable(out)
     G = _graph_from_options(region, bbox, source, modes, rail_services, rail_source)
     network.save(G, out)
     typer.echo(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, network={G.graph['network']}",
@@ -236,13 +242,18 @@ def matrix_cmd(
     destinations: str = typer.Option("cities", "--to", help="cities | hubs | counties"),
     out: Path = typer.Option(..., help="Output .csv or .parquet"),
     direct: bool = typer.Option(False, "--direct", help="Door-to-door without routing through hubs"),
+    engine: str = typer.Option("local", help="local | dask (split the origins over a Dask cluster)"),
+    scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (default: a LocalCluster)"),
+    workers: int = typer.Option(2, help="LocalCluster workers for --engine dask"),
 ) -> None:
     """OD matrix of network hours and door-to-door hours (long form, one row per ordered pair)."""
     from .matrix import od_matrix
 
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise InputError(f"--out {out.name}: use a .csv or .parquet file name")
-    df = od_matrix(origins, destinations, region=region, via_hubs=not direct, progress=True)
+    check_writable(out)
+    df = od_matrix(origins, destinations, region=region, via_hubs=not direct, progress=True, engine=engine,
+                   scheduler=scheduler, n_workers=workers)
     df.insert(0, "network", "proxy")
     with _atomic(out) as tmp:
         df.to_csv(tmp, index=False) if out.suffix.lower() == ".csv" else df.to_parquet(tmp, index=False)
@@ -339,6 +350,7 @@ def map_cmd(
     """Write an interactive folium map (HTML) of a region: hubs, network, service areas, a goal."""
     from .maps import geonet_map, save_map
 
+    check_writable(out)
     model = None
     if scenario is not None:
         from .scenario import Scenario
@@ -475,6 +487,24 @@ def optimize_cmd(
 
     for line in _kpi_lines(pd.DataFrame(res["kpis_vs_plan"])):
         typer.echo(line)
+
+
+@app.command("doctor")
+def doctor_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Report the environment: package versions, cache, layers, Chromium for map tests."""
+    from .doctor import report
+
+    rep = report()
+    if as_json:
+        typer.echo(json.dumps(rep, ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"geonet {rep['geonet']} on Python {rep['python']}")
+    typer.echo("packages: " + ", ".join(f"{k} {v}" for k, v in rep["packages"].items()))
+    typer.echo(f"layers in {rep['layers_dir']}: " + ", ".join(f"{k} ({'ok' if v else 'MISSING'})"
+                                                              for k, v in rep["layers"].items()))
+    typer.echo(f"cache {rep['cache_dir']}: {rep['cache_files']} files, {rep['cache_mb']} MB; Overpass endpoint "
+               f"{rep['overpass_url']}{' (offline mode)' if rep['offline'] else ''}")
+    typer.echo(f"chromium: {rep['chromium'] or 'not found (make chromium)'}; playwright: {rep['playwright'] or 'missing'}")
 
 
 @app.command("calibrate")

@@ -11,6 +11,17 @@ from pathlib import Path
 from .errors import OutputError
 
 
+def check_writable(path: str | os.PathLike) -> Path:
+    """Fail early, with one line, if ``path`` cannot be written (missing or read-only directory)."""
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {target}: directory {parent} does not exist (create it first)")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"cannot write {target}: directory {parent} is not writable (choose another --out)")
+    return parent
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename.
@@ -18,11 +29,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     On any exception the temporary file is removed and ``path`` is left as it was.
     """
     target = Path(path)
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"cannot write {target}: directory {parent} does not exist (create it first)")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"cannot write {target}: directory {parent} is not writable (choose another --out)")
+    parent = check_writable(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     os.close(fd)
     try:

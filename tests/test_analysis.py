@@ -166,3 +166,11 @@ def test_cli_coverage(cli):
     assert any(o["name"] == "长海县" and o["hours"] is None for o in t6["outside"])
     r = cli("coverage", "--region", "liaoning", "--hours", "-3")
     assert r.returncode == 2 and "positive" in r.stderr
+
+
+def test_dask_engine_gives_identical_rows():
+    local = geonet.od_matrix("cities", "cities", region="liaoning")
+    dask = geonet.od_matrix("cities", "cities", region="liaoning", engine="dask", n_workers=1)
+    pd.testing.assert_frame_equal(local, dask)
+    with pytest.raises(geonet.InputError, match="dask"):
+        geonet.od_matrix("cities", "cities", region="liaoning", engine="spark")

