@@ -245,6 +245,9 @@ def matrix_cmd(
     engine: str = typer.Option("local", help="local | dask (split the origins over a Dask cluster)"),
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (default: a LocalCluster)"),
     workers: int = typer.Option(2, help="LocalCluster workers for --engine dask"),
+    detail: Optional[bool] = typer.Option(None, "--detail/--fast",
+                                          help="Per-pair legs, direct times (default up to 200,000 pairs) or the "
+                                               "fast whole-matrix door-to-door times"),
 ) -> None:
     """OD matrix of network hours and door-to-door hours (long form, one row per ordered pair)."""
     from .matrix import od_matrix
@@ -252,8 +255,12 @@ def matrix_cmd(
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise InputError(f"--out {out.name}: use a .csv or .parquet file name")
     check_writable(out)
+    if detail is None:
+        from .matrix import place_nodes
+
+        detail = direct or len(place_nodes(origins, region)) * len(place_nodes(destinations, region)) <= 200_000
     df = od_matrix(origins, destinations, region=region, via_hubs=not direct, progress=True, engine=engine,
-                   scheduler=scheduler, n_workers=workers)
+                   scheduler=scheduler, n_workers=workers, detail=detail)
     df.insert(0, "network", "proxy")
     with _atomic(out) as tmp:
         df.to_csv(tmp, index=False) if out.suffix.lower() == ".csv" else df.to_parquet(tmp, index=False)

@@ -44,13 +44,16 @@ ENGINES = ("local", "dask")
 def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Iterable[str] = "cities", *,
               region: str, model: ServiceModel | None = None, via_hubs: bool | None = None,
               progress: bool = False, engine: str = "local", scheduler: str | None = None,
-              n_workers: int = 2, hub_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+              n_workers: int = 2, hub_ids: tuple[str, ...] | None = None, detail: bool = True) -> pd.DataFrame:
     """Long-form OD table: one row per ordered pair (origin != destination).
 
     Columns: origin, destination (names), origin_node, destination_node, reachable, network_hours (fastest on
     all modes, no schedules), door_to_door_hours (hub-routed, posted at the cut-off), direct_hours (no hubs),
     delivered ('D+1 12:00'), km, via (hub ids), critical_leg ('mode from->to, hours').
     Unreachable pairs keep reachable=False and empty (NaN) hours: never 0, never inf.
+    detail=False computes hub-routed door-to-door hours for the whole matrix at once (same values, see
+    ServiceModel.door_to_door_matrix) and returns only origin, destination, nodes, reachable, network_hours,
+    door_to_door_hours: the way to county-level national matrices.
     engine 'dask' splits the origins over a Dask cluster (``scheduler`` address, else a LocalCluster of
     ``n_workers``); each worker builds the region's default model (or ``hub_ids``'s) once; same rows, same order.
     """
@@ -59,12 +62,25 @@ def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Itera
     if engine == "dask":
         if model is not None:
             raise InputError("engine dask builds the region's model on each worker; pass hub_ids, not a model")
-        return _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_ids, progress)
+        return _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_ids, progress, detail)
     m = model or service_model(region, hub_ids)
     o_nodes, d_nodes = place_nodes(origins, region), place_nodes(destinations, region)
     missing = [n for n, _ in o_nodes + d_nodes if n not in m.G]
     if missing:
         raise InputError(f"{len(missing)} place(s) are not on the {region} network, e.g. {missing[0]}")
+    if not detail:
+        if via_hubs is False:
+            raise InputError("detail=False computes hub-routed times; use detail=True for direct times")
+        dtd, net = m.door_to_door_matrix([n for n, _ in o_nodes], [n for n, _ in d_nodes], progress=progress)
+        oo, dd = np.meshgrid(np.arange(len(o_nodes)), np.arange(len(d_nodes)), indexing="ij")
+        keep = np.array([[o[0] != d[0] for d in d_nodes] for o in o_nodes]).ravel()
+        oi, di = oo.ravel()[keep], dd.ravel()[keep]
+        dt, nt = dtd.ravel()[keep], net.ravel()[keep]
+        return pd.DataFrame({
+            "origin": [o_nodes[i][1] for i in oi], "destination": [d_nodes[j][1] for j in di],
+            "origin_node": [o_nodes[i][0] for i in oi], "destination_node": [d_nodes[j][0] for j in di],
+            "reachable": ~np.isnan(dt), "network_hours": np.where(np.isfinite(nt), np.round(nt, 3), np.nan),
+            "door_to_door_hours": np.round(dt, 3)})
     m.prepare([n for n, _ in o_nodes])
     rows = []
     pairs = [(o, d) for o in o_nodes for d in d_nodes if o[0] != d[0]]
@@ -85,12 +101,13 @@ def _num(v) -> float:
     return float("nan") if v is None or not np.isfinite(v) else round(float(v), 3)
 
 
-def _od_chunk(origins: list[str], destinations, region: str, via_hubs, hub_ids) -> pd.DataFrame:
+def _od_chunk(origins: list[str], destinations, region: str, via_hubs, hub_ids, detail) -> pd.DataFrame:
     """One Dask task: the rows of some origins (names resolved on the worker)."""
-    return od_matrix(origins, destinations, region=region, via_hubs=via_hubs, hub_ids=hub_ids)
+    return od_matrix(origins, destinations, region=region, via_hubs=via_hubs, hub_ids=hub_ids, detail=detail)
 
 
-def _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_ids, progress) -> pd.DataFrame:
+def _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_ids, progress,
+             detail) -> pd.DataFrame:
     from dask.distributed import Client, LocalCluster, progress as dask_progress
 
     o_nodes = place_nodes(origins, region)
@@ -103,7 +120,8 @@ def _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
     try:
         with Client(scheduler or cluster) as client:
-            futures = [client.submit(_od_chunk, c, dest, region, via_hubs, hub_ids, pure=False) for c in chunks]
+            futures = [client.submit(_od_chunk, c, dest, region, via_hubs, hub_ids, detail, pure=False)
+                       for c in chunks]
             if progress:
                 dask_progress(futures)
             parts = client.gather(futures)

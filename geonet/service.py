@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from .engine import Snapshot
 from .errors import InputError
@@ -225,6 +226,85 @@ class ServiceModel:
             if best is None or arr < best[1] - 1e-6:
                 best = (legs, arr)
         return best
+
+    def _static_offset(self, a: str, b: str) -> float | None:
+        """Seconds from a to b when no timetable lies on either candidate path (so the time does not depend on
+        the departure); None when one does (the caller then simulates); inf when unreachable."""
+        seg = self.segment(a, b, 0.0)
+        if seg is None:
+            return np.inf
+        if any(self._paths.get((name, a, b)) and self._paths[(name, a, b)][0] for name in ("road", "multi")):
+            return None
+        return seg[1]
+
+    def door_to_door_matrix(self, origins: list[str], destinations: list[str],
+                            progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Hub-routed door-to-door hours and network hours for every origin x destination, shape (nO, nD).
+
+        The same answer as :meth:`journey` (tested), computed per origin, per origin x hub and per hub x
+        destination instead of per pair, so that county-level national matrices finish. NaN = unreachable
+        (and on the diagonal)."""
+        p = self.params
+        t0 = hhmm(p.cutoff)
+        rounds = np.array(sorted(hhmm(r) for r in p.delivery_rounds))
+        self.prepare(list(origins) + [h for h in self.hub_nodes])
+        nO, nD = len(origins), len(destinations)
+        d_idx = np.array([self.multi.index[d] for d in destinations])
+        network = np.vstack([self._rows[("multi", o)][0][d_idx] for o in origins]) / 3600
+        ho = [self.hub_of(o, True) for o in origins]
+        hd = [self.hub_of(d, False) for d in destinations]
+        hubs = sorted({h for h in hd if h is not None})
+        hpos = {h: i for i, h in enumerate(hubs)}
+        # phase A: origin -> its hub (sorted there unless it is the destination)
+        a1 = np.full(nO, np.nan)
+        for i, (o, h) in enumerate(zip(origins, ho)):
+            if h is None:
+                continue
+            seg = self.segment(o, h, t0 + p.origin_processing_s) if h != o else ([], t0 + p.origin_processing_s)
+            a1[i] = np.nan if seg is None else seg[1]
+        # phase B: origin's hub -> destination's hub, departing after sorting at the origin's hub
+        a2 = np.full((nO, len(hubs)), np.nan)  # arrival at the destination's hub (before its sorting)
+        for i, h in enumerate(tqdm(ho, desc="origins via hubs", unit="origin", disable=not progress)):
+            if h is None or np.isnan(a1[i]):
+                continue
+            dep = a1[i] + (self.sort_s.get(h, 0.0) if h != origins[i] else 0.0)
+            for j, g in enumerate(hubs):
+                if g == h:
+                    a2[i, j] = dep
+                    continue
+                seg = self.segment(h, g, dep)
+                a2[i, j] = np.nan if seg is None else seg[1]
+        # phase C: destination's hub -> destination
+        out = np.full((nO, nD), np.nan)
+        for k, (d, g) in enumerate(tqdm(list(zip(destinations, hd)), desc="destinations", unit="dest",
+                                        disable=not progress)):
+            if g is None:
+                continue
+            j = hpos[g]
+            col = a2[:, j].copy()
+            same_hub = np.array([h == g for h in ho])
+            if g == d:  # the destination is the hub: no sorting there, no last leg
+                arr = np.where(same_hub, a1, col)
+            else:
+                dep = col + np.where(same_hub, 0.0, self.sort_s.get(g, 0.0))
+                dep = np.where(same_hub, a1 + self.sort_s.get(g, 0.0), dep)
+                off = self._static_offset(g, d)
+                if off is None:
+                    arr = np.array([np.nan if np.isnan(t) else (self.segment(g, d, t) or (None, np.nan))[1]
+                                    for t in dep])
+                else:
+                    arr = dep + off
+            ready = arr + p.dest_processing_s
+            day = np.floor(ready / DAY) * DAY
+            start = np.full_like(ready, np.nan)
+            for extra in (DAY, 0.0):  # earliest round at or after ready: today, else tomorrow
+                for r in rounds[::-1]:
+                    cand = day + extra + r
+                    start = np.where(cand >= ready - 1e-6, cand, start)
+            out[:, k] = (start + p.round_duration_s - t0) / 3600
+        for i, o in enumerate(origins):  # the diagonal and origins that are their own destination
+            out[i, np.array(destinations) == o] = np.nan
+        return out, network
 
     def _stop(self, node: str, label: str, t: float, seconds: float) -> TimedLeg:
         return TimedLeg(self.G.nodes[node].get("name", node), self.G.nodes[node].get("name", node), label, t,

@@ -174,3 +174,14 @@ def test_dask_engine_gives_identical_rows():
     pd.testing.assert_frame_equal(local, dask)
     with pytest.raises(geonet.InputError, match="dask"):
         geonet.od_matrix("cities", "cities", region="liaoning", engine="spark")
+
+
+@pytest.mark.parametrize("region, kind", [("liaoning", "counties"), ("guangdong", "cities"), ("yrd", "hubs")])
+def test_fast_matrix_equals_per_pair_journeys(region, kind):
+    detailed = geonet.od_matrix(kind, kind, region=region)
+    fast = geonet.od_matrix(kind, kind, region=region, detail=False)
+    assert len(fast) == len(detailed)
+    assert (fast["reachable"].to_numpy() == detailed["reachable"].to_numpy()).all()
+    a, b = fast["door_to_door_hours"].to_numpy(), detailed["door_to_door_hours"].to_numpy()
+    assert np.allclose(a, b, equal_nan=True, atol=1e-3)
+    assert np.allclose(fast["network_hours"], detailed["network_hours"], equal_nan=True, atol=1e-3)
