@@ -180,10 +180,11 @@ def main() -> None:
     results = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}",
                "graphs": rows, "speedup_vs_networkx": rows[-1]["od_speedup"],
                "memory_ratio_largest": rows[-1]["memory_ratio"]}
+    Path(args.out).write_text(json.dumps(results, indent=1) + "\n")  # keep what was measured so far
     if not args.skip_dask:
         print("dask: national door-to-door matrix ...", flush=True)
         results["dask"] = bench_dask([1, 2])
-    Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
+        Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
     print(f"\n{'graph':38s} {'nodes':>9s} {'1-to-all x':>10s} {'OD x':>8s} {'paths x':>8s} {'vs pandana':>10s} "
           f"{'mem %':>7s}")
     for r in rows:
