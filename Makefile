@@ -55,6 +55,7 @@ test: env chromium
 
 # Engine benchmark against networkx / osmnx / pandana and the Dask engine (not part of `make test`).
 bench: env
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/run.py
 
 clean:
