@@ -70,7 +70,7 @@ def hubs_cmd(
     unplaced: bool = typer.Option(False, "--unplaced", help="List the names that could not be placed, and why."),
     out: Optional[Path] = typer.Option(None, help="Write to this file instead of stdout."),
 ) -> None:
-    """List the hub catalog: every hub, node and park of the plans, geocoded (WGS-84)."""
+    """Hub catalog of the plans, geocoded (WGS-84)."""
     df = catalog.hubs(system, region, placed=not unplaced).rename(columns={"prefecture": "city"})
     if unplaced:
         _emit(df, fmt, out, ["id", "name_zh", "kind", "city", "unplaced_reason"],
@@ -93,7 +93,7 @@ def cities_cmd(
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
     out: Optional[Path] = typer.Option(None),
 ) -> None:
-    """List the prefecture-level cities of a region with seats, area and population."""
+    """Prefecture-level cities of a region."""
     df = geography.cities(region)
     cols = ["adcode", "name", "name_en", "province", "is_capital", "seat_lon", "seat_lat", "area_km2", "pop_ne"]
     _emit(df, fmt, out, cols, cols + ["seat_source"])
@@ -105,7 +105,7 @@ def counties_cmd(
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
     out: Optional[Path] = typer.Option(None),
 ) -> None:
-    """List the county-level units of a region with their prefecture and seat."""
+    """County-level units of a region."""
     df = geography.counties(region)
     cols = ["adcode", "name", "name_en", "prefecture", "province", "seat_lon", "seat_lat", "area_km2"]
     _emit(df, fmt, out, cols, cols + ["seat_source"])
@@ -116,7 +116,7 @@ def locate_cmd(
     name: str = typer.Argument(..., help="Chinese, pinyin or English name, adcode or hub id"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Resolve a place name to a prefecture, county or hub (with close matches if unknown)."""
+    """Resolve a place name (zh, pinyin, English, code)."""
     p = gazetteer.locate(name)
     if as_json:
         typer.echo(json.dumps(p.to_dict(), ensure_ascii=False))
@@ -163,7 +163,7 @@ def network_build(
     rail_services: Optional[Path] = typer.Option(None, help="Rail service CSV (see README)"),
     rail_source: Optional[str] = typer.Option(None, help="Rail network: osm | FILE"),
 ) -> None:
-    """Build a region's network (proxy roads offline, or OSM) and save it."""
+    """Build a region's network (proxy or OSM), save it."""
     check_writable(out)
     G = _graph_from_options(region, bbox, source, modes, rail_services, rail_source)
     network.save(G, out)
@@ -177,7 +177,7 @@ def network_info(
     region: Optional[str] = typer.Option(None, help="Or the default network of a region"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Nodes, edges, km and hours by mode, components, sources, proxy or not."""
+    """Size, km and hours by mode, components, sources."""
     if path is None and region is None:
         raise InputError("give a network file or --region (guangdong, liaoning, yrd, national)")
     G = network.load(path) if path is not None else network.build(region)
@@ -206,7 +206,7 @@ def route_cmd(
     network_file: Optional[Path] = typer.Option(None, "--network", help="Use a saved network instead"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Fastest path between two places with its legs; --via-hubs gives the door-to-door time."""
+    """Fastest path, or door to door with --via-hubs."""
     if via_hubs or depart:
         if region is None:
             raise InputError("door-to-door (--via-hubs/--depart) needs --region")
@@ -249,7 +249,7 @@ def matrix_cmd(
                                           help="Per-pair legs, direct times (default up to 200,000 pairs) or the "
                                                "fast whole-matrix door-to-door times"),
 ) -> None:
-    """OD matrix of network hours and door-to-door hours (long form, one row per ordered pair)."""
+    """OD matrix: network and door-to-door hours."""
     from .matrix import od_matrix
 
     if out.suffix.lower() not in (".csv", ".parquet"):
@@ -277,7 +277,7 @@ def coverage_cmd(
     basis: str = typer.Option("road", help="road (truck time from the nearest hub) | network (all modes)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Share of counties, area and population within H hours of a hub, and the counties outside."""
+    """Counties, area, population within H hours of a hub."""
     from .coverage import coverage
 
     try:
@@ -307,7 +307,7 @@ def goals_cmd(
     as_json: bool = typer.Option(False, "--json"),
     explain: bool = typer.Option(False, "--explain", help="Also print every assumption and the goals out of scope"),
 ) -> None:
-    """Test the plans' time goals: pairs tested, met, share, pass/fail, worst pairs and their critical legs."""
+    """Test the plans' time goals (pass/fail, worst pairs)."""
     from .goals import goals as run_goals
     from .goals import out_of_scope
     from .settings import RATIONALE, SERVICE_RATIONALE, NetworkParams, ServiceParams
@@ -354,7 +354,7 @@ def map_cmd(
     scenario: Optional[Path] = typer.Option(None, help="Scenario YAML whose hubs and parameters to map"),
     screenshot: Optional[Path] = typer.Option(None, help="Also write a PNG screenshot (headless Chromium)"),
 ) -> None:
-    """Write an interactive folium map (HTML) of a region: hubs, network, service areas, a goal."""
+    """Write an interactive map (self-contained HTML)."""
     from .maps import geonet_map, save_map
 
     check_writable(out)
@@ -415,7 +415,7 @@ def scenario_compare(
     as_json: bool = typer.Option(False, "--json"),
     map_out: Optional[Path] = typer.Option(None, "--map", help="Write a comparison map (.html)"),
 ) -> None:
-    """Compare two scenarios side by side: KPI deltas, hubs changed, pairs that flip pass/fail."""
+    """Compare two scenarios: KPI deltas, flips, map."""
     from .maps import geonet_map, save_map
     from .scenario import Scenario, compare
 
@@ -454,7 +454,7 @@ def optimize_cmd(
     nodes: Optional[int] = typer.Option(None, "--nodes", help="CAB: use the first N nodes (10, 15, 20, 25)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Choose hub sites: p-hub median / center / maximal covering; or solve an AP/CAB benchmark instance."""
+    """Hub placement (median, center, coverage); AP/CAB."""
     from .optimize import HubInstance, PHubMedian
 
     if instance is not None:
@@ -498,7 +498,7 @@ def optimize_cmd(
 
 @app.command("doctor")
 def doctor_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Report the environment: package versions, cache, layers, Chromium for map tests."""
+    """Report versions, layers, cache and Chromium."""
     from .doctor import report
 
     rep = report()
@@ -520,7 +520,7 @@ def calibrate_cmd(
     bbox: Optional[str] = typer.Option(None, help="west,south,east,north instead of a region"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Re-estimate the proxy detour factor from OSM road routes between city seats (online or cached)."""
+    """Re-estimate the proxy detour factor from OSM."""
     from .network.calibrate import calibrate
 
     if (region is None) == (bbox is None):

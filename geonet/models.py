@@ -42,7 +42,16 @@ _MODELS: dict = {}
 def service_model(region: str, hub_ids: tuple[str, ...] | None = None, params: ServiceParams | None = None,
                   net_params: NetworkParams | None = None, graph: nx.MultiDiGraph | None = None) -> ServiceModel:
     """A ServiceModel for ``region`` (default network and plan hubs unless given), cached per arguments."""
-    hub_rows = plan_hubs(region) if hub_ids is None else hubs(placed=True).set_index("id").loc[list(hub_ids)].reset_index()
+    if hub_ids is None:
+        hub_rows = plan_hubs(region)
+    else:
+        placed = hubs(placed=True).set_index("id")
+        for h in hub_ids:
+            if h not in placed.index:
+                from .names import unknown
+
+                raise unknown("hub id", h, list(placed.index))
+        hub_rows = placed.loc[list(hub_ids)].reset_index()
     key = (region, tuple(hub_rows["id"]), repr(params), repr(net_params), id(graph))
     if key not in _MODELS:
         G = graph if graph is not None else (region_network(region) if net_params is None

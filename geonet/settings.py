@@ -87,17 +87,14 @@ class NetworkParams:
     })
 
     def with_(self, **changes) -> "NetworkParams":
-        """A copy with some parameters changed (unknown names raise InputError)."""
-        from .errors import InputError
+        """A copy with some parameters changed (unknown names or non-positive numbers raise InputError)."""
 
-        known = {f.name for f in fields(self)}
-        bad = sorted(set(changes) - known)
-        if bad:
-            raise InputError(f"unknown network parameter(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
-        for k, v in changes.items():
+        def check(k, v):
             if isinstance(v, (int, float)) and not isinstance(v, bool) and (v <= 0 or v != v):
-                raise InputError(f"network parameter {k} must be a positive number, got {v!r}")
-        return replace(self, **changes)
+                return "must be a positive number"
+            return None
+
+        return _replace_checked(self, "network", changes, check)
 
 
 RATIONALE: dict[str, str] = {
@@ -159,20 +156,32 @@ class ServiceParams:
 
     def with_(self, **changes) -> "ServiceParams":
         """A copy with some parameters changed; unknown names or bad values raise InputError."""
-        from .errors import InputError
 
-        known = {f.name for f in fields(self)}
-        bad = sorted(set(changes) - known)
-        if bad:
-            raise InputError(f"unknown service parameter(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
-        for k, v in changes.items():
-            if k in ("cutoff",) and not is_hhmm(v):
-                raise InputError(f"service parameter {k} must be HH:MM, got {v!r}")
+        def check(k, v):
+            if k == "cutoff" and not is_hhmm(v):
+                return "must be HH:MM"
             if k in ("delivery_rounds", "air_waves") and not all(is_hhmm(x) for x in v):
-                raise InputError(f"service parameter {k} must be a list of HH:MM times, got {v!r}")
+                return "must be a list of HH:MM times"
             if k.endswith("_s") and (not isinstance(v, (int, float)) or v < 0 or v > 7 * 86400):
-                raise InputError(f"service parameter {k} must be seconds between 0 and 604800, got {v!r}")
-        return replace(self, **changes)
+                return "must be seconds between 0 and 604800"
+            return None
+
+        return _replace_checked(self, "service", changes, check)
+
+
+def _replace_checked(obj, label: str, changes: dict, check):
+    """dataclasses.replace with InputError for unknown names and for values ``check(name, value)`` rejects."""
+    from .errors import InputError
+
+    known = {f.name for f in fields(obj)}
+    bad = sorted(set(changes) - known)
+    if bad:
+        raise InputError(f"unknown {label} parameter(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
+    for k, v in changes.items():
+        problem = check(k, v)
+        if problem:
+            raise InputError(f"{label} parameter {k} {problem}, got {v!r}")
+    return replace(obj, **changes)
 
 
 def is_hhmm(v) -> bool:
