@@ -57,8 +57,11 @@ def inspect_map(html_path: str | Path, screenshot: str | Path | None = None, tim
                              .map(l => l.textContent.trim()),
                 hub_markers: document.querySelectorAll('path.geonet-hub').length,
             })""")
-            if screenshot is not None:
-                page.screenshot(path=str(screenshot), full_page=False)
+            if screenshot is not None:  # written atomically; never through a link at the path
+                from .io import atomic_path
+
+                with atomic_path(screenshot) as tmp:
+                    page.screenshot(path=str(tmp), type="png", full_page=False)
         finally:
             browser.close()
     info["js_errors"] = errors

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+import warnings
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -244,7 +245,7 @@ def matrix_cmd(
     direct: bool = typer.Option(False, "--direct", help="Door-to-door without routing through hubs"),
     engine: str = typer.Option("local", help="local | dask (split the origins over a Dask cluster)"),
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (default: a LocalCluster)"),
-    workers: int = typer.Option(2, help="LocalCluster workers for --engine dask"),
+    workers: int = typer.Option(2, min=1, max=64, help="LocalCluster workers for --engine dask (1 to 64)"),
     detail: Optional[bool] = typer.Option(None, "--detail/--fast",
                                           help="Per-pair legs, direct times (default up to 200,000 pairs) or the "
                                                "fast whole-matrix door-to-door times"),
@@ -358,6 +359,10 @@ def map_cmd(
     from .maps import geonet_map, save_map
 
     check_writable(out)
+    if screenshot is not None:
+        if screenshot.suffix.lower() != ".png":
+            raise InputError(f"--screenshot {screenshot.name}: give a .png file name")
+        check_writable(screenshot)
     model = None
     if scenario is not None:
         from .scenario import Scenario
@@ -457,10 +462,15 @@ def optimize_cmd(
     """Hub placement (median, center, coverage); AP/CAB."""
     from .optimize import HubInstance, PHubMedian
 
+    from . import checks
+
+    checks.number(alpha, "--alpha (inter-hub discount)", "cost factor", 0, 1)
     if instance is not None:
         if objective != "median":
             raise InputError("benchmark instances are solved for --objective median (p-hub median)")
-        text = instance.read_text(errors="replace")[:4000] if instance.is_file() else ""
+        from .io import read_text
+
+        text = read_text(instance, "instance file")[:4000]
         is_cab = "param" in text or any(len(line.split()) == 4 for line in text.splitlines()[:3])
         if is_cab:
             if p is None:
@@ -502,16 +512,23 @@ def doctor_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
     from .doctor import report
 
     rep = report()
+    bad = rep["problems"]
     if as_json:
         typer.echo(json.dumps(rep, ensure_ascii=False, indent=1))
+        if bad:
+            raise typer.Exit(2)
         return
     typer.echo(f"geonet {rep['geonet']} on Python {rep['python']}")
     typer.echo("packages: " + ", ".join(f"{k} {v}" for k, v in rep["packages"].items()))
-    typer.echo(f"layers in {rep['layers_dir']}: " + ", ".join(f"{k} ({'ok' if v else 'MISSING'})"
+    typer.echo(f"layers in {rep['layers_dir']}: " + ", ".join(f"{k} ({'ok' if v else 'BAD'})"
                                                               for k, v in rep["layers"].items()))
     typer.echo(f"cache {rep['cache_dir']}: {rep['cache_files']} files, {rep['cache_mb']} MB; Overpass endpoint "
                f"{rep['overpass_url']}{' (offline mode)' if rep['offline'] else ''}")
     typer.echo(f"chromium: {rep['chromium'] or 'not found (make chromium)'}; playwright: {rep['playwright'] or 'missing'}")
+    if bad:
+        from .errors import DataError
+
+        raise DataError(f"{len(bad)} problem(s): {'; '.join(bad)}")
 
 
 @app.command("calibrate")
@@ -537,15 +554,36 @@ def calibrate_cmd(
                    f"(p10-p90 {res['p10_p90']}); geonet's default is {res['current_default']}")
 
 
+MAX_ERROR_CHARS = 600
+
+
+def _clip(text: str) -> str:
+    """One line of at most MAX_ERROR_CHARS characters (long echoes of input are cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_ERROR_CHARS else text[:MAX_ERROR_CHARS - 20] + f" ... [{len(text)} chars]"
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    typer.echo(f"warning: {_clip(str(message))}", err=True)
+
+
 def main() -> None:
     """Console entry point: run the app, turning GeonetError into one line on stderr and exit code 2."""
     debug = "--debug" in sys.argv[1:]
+    warnings.showwarning = _one_line_warning
     try:
         app()  # standalone: usage errors print their own message and exit 2
     except GeonetError as exc:
         if debug:
             traceback.print_exc()
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {_clip(str(exc))}", err=True)
+        sys.exit(2)
+    except OSError as exc:  # a file the user named could not be read or written
+        if debug:
+            traceback.print_exc()
+        from .io import describe_os_error
+
+        typer.echo(f"error: {_clip(describe_os_error(exc))}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
@@ -553,7 +591,8 @@ def main() -> None:
     except Exception as exc:  # a bug: still one line unless --debug
         if debug:
             traceback.print_exc()
-        typer.echo(f"error: internal {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
+        typer.echo(f"error: internal {type(exc).__name__}: {_clip(str(exc))} (run with --debug for the traceback)",
+                   err=True)
         sys.exit(1)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from . import checks
 from .errors import InputError
 from .geography import counties
 from .models import service_model
@@ -61,9 +62,9 @@ def coverage(region: str, hours: Iterable[float] = (3, 6, 12, 24), *, hub_ids: I
     """
     if basis not in BASES:
         raise InputError(f"unknown coverage basis {basis!r}; use {' or '.join(BASES)}")
-    hours = sorted({float(h) for h in hours})
-    if not hours or hours[0] <= 0 or hours[-1] > 24 * 14:
-        raise InputError(f"coverage hours must be positive and at most 336, got {hours}")
+    hours = sorted({checks.number(h, "coverage threshold", "hours", 0, 24 * 14, lo_open=True) for h in hours})
+    if not hours:
+        raise InputError("coverage needs at least one threshold in hours, e.g. 6,12,24")
     m = model or service_model(region, tuple(hub_ids) if hub_ids is not None else None)
     snap = m.road if basis == "road" else m.multi
     c = counties(region)

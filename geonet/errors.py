@@ -24,3 +24,8 @@ class OutputError(GeonetError, OSError):
 
 class DataError(GeonetError):
     """A shipped or user-supplied data layer that is missing or corrupt."""
+
+
+class GeonetWarning(UserWarning):
+    """Something geonet worked around (an invalid cache entry discarded, a cache not written); the CLI prints
+    it as one line starting with ``warning:``."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from . import settings
 from .errors import InputError
 from .gazetteer import locate
 from .geography import cities, counties
@@ -39,6 +41,7 @@ def place_nodes(spec: str | Iterable[str], region: str) -> list[tuple[str, str]]
 
 
 ENGINES = ("local", "dask")
+_SCHEDULER = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+(:\d{1,5})?/?$")
 
 
 def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Iterable[str] = "cities", *,
@@ -60,6 +63,11 @@ def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Itera
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; use {' or '.join(ENGINES)}")
     if engine == "dask":
+        if not isinstance(n_workers, int) or not 1 <= n_workers <= 64:
+            raise InputError(f"n_workers must be a whole number from 1 to 64, got {n_workers!r}")
+        if scheduler is not None and not _SCHEDULER.match(scheduler):
+            raise InputError(f"--scheduler {scheduler[:60]!r}: give a Dask scheduler address such as "
+                             "tcp://127.0.0.1:8786")
         if model is not None:
             raise InputError("engine dask builds the region's model on each worker; pass hub_ids, not a model")
         return _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_ids, progress, detail)
@@ -119,7 +127,13 @@ def _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_
     if scheduler is None:
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
     try:
-        with Client(scheduler or cluster) as client:
+        try:
+            client = Client(scheduler or cluster, timeout=f"{settings.DASK_CONNECT_TIMEOUT_S}s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler} within "
+                             f"{settings.DASK_CONNECT_TIMEOUT_S} s ({type(exc).__name__}); check the address "
+                             "(e.g. tcp://10.0.0.5:8786) or leave --scheduler out for a local cluster") from None
+        with client:
             futures = [client.submit(_od_chunk, c, dest, region, via_hubs, hub_ids, detail, pure=False)
                        for c in chunks]
             if progress:

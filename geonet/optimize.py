@@ -19,7 +19,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from . import checks
 from .errors import DataError, InputError
+from .io import read_text
 
 ENUMERATION_LIMIT = 300_000  # hub sets; above it the p-hub center falls back to the labelled heuristic
 
@@ -37,6 +39,17 @@ class HubInstance:
     distribute: float = 1.0
     name: str = ""
 
+    def __post_init__(self) -> None:
+        cost, flow = np.asarray(self.cost, float), np.asarray(self.flow, float)
+        if cost.ndim != 2 or cost.shape[0] != cost.shape[1] or cost.shape != flow.shape or len(cost) < 2:
+            raise DataError(f"{self.name or 'instance'}: costs and flows must be square matrices of the same size "
+                            f"(at least 2 nodes), got {cost.shape} and {flow.shape}")
+        if not (np.isfinite(cost).all() and np.isfinite(flow).all() and (cost >= 0).all() and (flow >= 0).all()):
+            raise DataError(f"{self.name or 'instance'}: costs and flows must be finite and non-negative")
+        for k in ("collect", "transfer", "distribute"):
+            checks.number(getattr(self, k), f"{self.name or 'instance'}: {k} factor", "cost units", 0, 1e6)
+        self.cost, self.flow = cost, flow
+
     @property
     def n(self) -> int:
         return len(self.cost)
@@ -48,6 +61,8 @@ class HubInstance:
         nums = _numbers(path)
         try:
             n = int(nums[0])
+            if not 2 <= n <= 10_000 or len(nums) < 1 + 2 * n + n * n + 4:
+                raise ValueError
             xy = np.array(nums[1:1 + 2 * n]).reshape(n, 2)
             w = np.array(nums[1 + 2 * n:1 + 2 * n + n * n]).reshape(n, n)
             rest = nums[1 + 2 * n + n * n:]
@@ -62,7 +77,7 @@ class HubInstance:
         """Read a CAB file (lines 'i j W C', optionally under an AMPL header); the first ``n`` nodes
         (10, 15, 20 or all 25); collection = distribution = 1, transfer = ``alpha``."""
         rows = []
-        for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in read_text(path, "instance file").splitlines():
             parts = line.replace(";", " ").split()
             if len(parts) == 4:
                 try:
@@ -76,15 +91,15 @@ class HubInstance:
         for i, j, wij, cij in rows:
             w[i - 1, j - 1], c[i - 1, j - 1] = wij, cij
         k = n or size
+        if not 2 <= k <= size:
+            raise InputError(f"--nodes {k}: the CAB file {Path(path).name} has {size} nodes; use 2 to {size}")
         return cls(c[:k, :k], w[:k, :k], p, 1.0, alpha, 1.0, f"{Path(path).name}[{k}]")
 
 
 def _numbers(path: str | Path) -> list[float]:
     p = Path(path)
-    if not p.is_file():
-        raise DataError(f"instance file {p} not found")
     try:
-        return [float(x) for x in p.read_text().split()]
+        return [float(x) for x in read_text(p, "instance file").split()]
     except ValueError:
         raise DataError(f"{p}: expected whitespace-separated numbers") from None
 

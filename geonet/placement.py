@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import checks
 from .errors import InputError
 from .gazetteer import locate
+from .io import read_text
 from .geography import cities
 from .models import plan_hubs, service_model
 from .optimize import HubInstance, HubSolution, PHubCenter, PHubMedian, _greedy_swap, evaluate_single, max_covering
@@ -48,9 +50,7 @@ def _candidates(c: pd.DataFrame, path: str | Path | None) -> list[int] | None:
     if path is None:
         return None
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"candidate file {p} not found")
-    names = [x.strip().split(",")[0] for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
+    names = [x.strip().split(",")[0] for x in read_text(p, "candidate file").splitlines() if x.strip()]
     names = [n for n in names if n.lower() not in ("city", "name")]
     code_to_i = {a: i for i, a in enumerate(c["adcode"])}
     out = []
@@ -101,8 +101,9 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
         sol = PHubCenter(HubInstance(T, W, p), cand).solve(time_limit)
         unit = "worst pair's hub-routed network hours"
     else:
-        if hours is None or hours <= 0:
+        if hours is None:
             raise InputError("--objective coverage needs --hours H (a positive number)")
+        hours = checks.number(hours, "--hours", "hours", 0, 24 * 14, lo_open=True)
         weights = W.sum(axis=1)
         sol = max_covering(T, weights, hours, p, cand)
         unit = f"share of demand within {hours:g} h of a hub"

@@ -6,11 +6,13 @@ mode, with road access at both ends), 'multimodal' (whatever is fastest).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
+from . import settings
 from .errors import GeonetError, InputError
 from .settings import is_hhmm
 from .gazetteer import locate
@@ -63,7 +65,10 @@ class Route:
 
 
 def _endpoint(G: nx.MultiDiGraph, query: str, snap: Snapper) -> tuple[str, str, float]:
-    """(node id, display name, access metres) for a node id, 'lon,lat' or a place name."""
+    """(node id, display name, access metres) for a node id, 'lon,lat' or a place name.
+
+    A point farther than settings.MAX_ACCESS_KM from the network's roads is refused: it lies outside the
+    network (another region, the sea), and an access leg that long would be a made-up road."""
     if query in G:
         return query, G.nodes[query].get("name", query), 0.0
     m = _LONLAT.match(query)
@@ -71,15 +76,46 @@ def _endpoint(G: nx.MultiDiGraph, query: str, snap: Snapper) -> tuple[str, str, 
         lon, lat = float(m.group(1)), float(m.group(2))
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise InputError(f"{query!r} is not a lon,lat pair in degrees (lon -180..180, lat -90..90)")
-        node, dist = snap.nearest(lon, lat)
-        return node, f"{lon:.5f},{lat:.5f}", dist
+        return _snap(G, snap, lon, lat, f"{lon:.5f},{lat:.5f}")
     p = locate(query)
     for prefix in {"prefecture": ("city", "county"), "county": ("county",), "hub": ("hub",)}[p.level]:
         node = f"{prefix}:{p.code}"
         if node in G:
             return node, p.name_zh, 0.0
-    node, dist = snap.nearest(p.lon, p.lat)
-    return node, p.name_zh, dist
+    return _snap(G, snap, p.lon, p.lat, p.name_zh)
+
+
+def _snap(G: nx.MultiDiGraph, snap: Snapper, lon: float, lat: float, label: str) -> tuple[str, str, float]:
+    hit = snap.nearest(lon, lat)
+    if hit is None:
+        raise InputError("the network has no road nodes to start or end on (build it with geonet network build)")
+    node, dist = hit
+    region = G.graph.get("region", "?")
+    if region in settings.REGIONS and region != "national" and not _in_region(region, lon, lat):
+        raise InputError(f"{label} lies outside region {region} ({settings.REGIONS[region]['label']}); "
+                         "use --region national for places in other provinces")
+    if dist > settings.MAX_ACCESS_KM * 1000:
+        raise InputError(f"{label} lies {dist / 1000:,.0f} km from the nearest road of the {region} network (at most "
+                         f"{settings.MAX_ACCESS_KM:g} km of access is allowed): it is outside this network; use "
+                         "--region national or a network that covers it")
+    return node, label, dist
+
+
+@functools.lru_cache(maxsize=8)
+def _region_zone(region: str):
+    import shapely
+
+    from .network.build import region_polygon
+
+    zone = shapely.buffer(region_polygon(region), settings.REGION_MARGIN_KM / 111.0)
+    shapely.prepare(zone)
+    return zone
+
+
+def _in_region(region: str, lon: float, lat: float) -> bool:
+    import shapely
+
+    return bool(_region_zone(region).contains(shapely.Point(lon, lat)))
 
 
 def _layered(G: nx.MultiDiGraph, mode: str) -> nx.MultiDiGraph:

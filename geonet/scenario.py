@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .catalog import hubs as catalog_hubs
 from .coverage import coverage
@@ -28,7 +28,8 @@ from .matrix import od_matrix
 from .network import build
 from .network.rail import declared_service
 from .service import ServiceModel
-from .settings import NetworkParams, ServiceParams
+from .io import read_text
+from .settings import SPEED_BOUNDS_KMH, NetworkParams, ServiceParams, is_hhmm, scenarios_dir
 
 Region = Literal["guangdong", "liaoning", "yrd", "national"]
 
@@ -46,10 +47,27 @@ class RailSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     from_: str = Field(alias="from")
     to: str
-    kmh: float | None = Field(default=None, gt=0, le=450)
+    kmh: float | None = Field(default=None, gt=0, le=SPEED_BOUNDS_KMH["rail"][1], allow_inf_nan=False)
     first_departure: str = "07:00"
     last_departure: str = "21:00"
-    headway_minutes: float = Field(default=60.0, gt=0, le=1440)
+    headway_minutes: float = Field(default=60.0, gt=0, le=1440, allow_inf_nan=False)
+
+    @field_validator("first_departure", "last_departure")
+    @classmethod
+    def _clock(cls, v: str) -> str:
+        if not is_hhmm(v):
+            raise ValueError("must be a clock time HH:MM from 00:00 to 23:59")
+        return v
+
+    @model_validator(mode="after")
+    def _window(self) -> "RailSpec":
+        if self.first_departure.zfill(5) > self.last_departure.zfill(5):
+            raise ValueError(f"last_departure {self.last_departure} is before first_departure "
+                             f"{self.first_departure}; a service window that crosses midnight is not supported "
+                             "(declare two services)")
+        if self.from_ == self.to:
+            raise ValueError(f"a service from {self.from_} to itself")
+        return self
 
 
 class NetworkSpec(BaseModel):
@@ -95,12 +113,38 @@ def _line_of(node, path: tuple) -> int | None:
     return line
 
 
+MAX_SCENARIO_MB = 1.0  # a scenario is a few hundred bytes; larger files are refused before parsing
+MAX_YAML_NODES = 20_000  # nodes after alias expansion: a YAML alias bomb is refused before it expands
+
+
+def _expanded_size(node, limit: int) -> int:
+    """Number of nodes ``node`` expands to with every alias resolved, stopping once over ``limit``."""
+    memo: dict[int, int] = {}
+
+    def size(n, depth: int = 0) -> int:
+        if id(n) in memo:
+            return memo[id(n)]
+        if depth > 100:
+            return limit + 1
+        if isinstance(n, yaml.MappingNode):
+            total = 1 + sum(size(k, depth + 1) + size(v, depth + 1) for k, v in n.value)
+        elif isinstance(n, yaml.SequenceNode):
+            total = 1 + sum(size(v, depth + 1) for v in n.value)
+        else:
+            total = 1
+        memo[id(n)] = total = min(total, limit + 1)
+        return total
+
+    return size(node) if node is not None else 0
+
+
 def _read(path: Path) -> tuple[dict, yaml.Node]:
-    if not path.is_file():
-        raise InputError(f"scenario file {path} not found")
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, "scenario file", max_mb=MAX_SCENARIO_MB)
     try:
-        node = yaml.compose(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if _expanded_size(node, MAX_YAML_NODES) > MAX_YAML_NODES:
+            raise InputError(f"{path}: the YAML expands to more than {MAX_YAML_NODES:,} values through aliases "
+                             "(&anchor/*alias); a scenario never needs that many: refused")
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark, ctx = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
@@ -130,11 +174,32 @@ def _service_value(k: str, v):
     if k in ("delivery_rounds", "air_waves") and isinstance(v, list):
         return tuple(v)
     if k == "sort_s_by_tier" and isinstance(v, dict):
-        return {int(a): float(b) for a, b in v.items()}
+        try:
+            return {int(a): float(b) for a, b in v.items()}
+        except (TypeError, ValueError, OverflowError):
+            raise InputError("service parameter sort_s_by_tier must map tiers 1-3 to seconds, e.g. {1: 7200}") from None
     return v
 
 
-def _validate(data: dict, node, path: Path, partial: bool) -> None:
+def _excerpt(value, n: int = 60) -> str:
+    """A short echo of an offending value (a long or nested one is cut)."""
+    text = repr(value)
+    return text if len(text) <= n else text[:n] + f"... ({len(text)} chars)"
+
+
+def _base_path(cur: Path, base, root: Path, line) -> Path:
+    """Resolve ``base:``: a .yaml/.yml file inside the top scenario's folder tree or the shipped scenarios."""
+    if not isinstance(base, str) or not base.strip():
+        raise InputError(f"{cur}:{line}: base: must be the file name of another scenario (.yaml)")
+    bp = (cur.parent / base).resolve()
+    allowed = [root.parent.resolve(), scenarios_dir().resolve()]
+    if bp.suffix.lower() not in (".yaml", ".yml") or not any(bp.is_relative_to(a) for a in allowed):
+        raise InputError(f"{cur}:{line}: base: {base[:80]!r} must name a scenario file (.yaml) in "
+                         f"{root.parent} or its subfolders, or a shipped scenario in {scenarios_dir()}")
+    return bp
+
+
+def _validate(data: dict, node, path: Path, partial: bool, echo: bool = True) -> None:
     try:
         if partial:
             ScenarioSpec.model_validate({"name": "x", "region": "guangdong", **data})
@@ -145,9 +210,12 @@ def _validate(data: dict, node, path: Path, partial: bool) -> None:
         loc = tuple(x for x in err["loc"])
         line = _line_of(node, loc)
         field_name = ".".join(str(x) for x in loc) or "(top level)"
+        if not echo and (err["type"] == "extra_forbidden" or not loc or loc[0] not in ScenarioSpec.model_fields):
+            raise InputError(f"{path} is not a scenario file (it holds keys a scenario does not have); "
+                             "base: must name a scenario") from None
         got = err.get("input")
-        got_s = "" if err["type"] == "missing" or isinstance(got, dict) else f" (got {got!r})"
-        raise InputError(f"{path}:{line or 1}: {field_name}: {err['msg']}{got_s}") from None
+        got_s = "" if err["type"] == "missing" or isinstance(got, dict) or not echo else f" (got {_excerpt(got)})"
+        raise InputError(f"{path}:{line or 1}: {field_name}: {_excerpt(err['msg'], 200)}{got_s}") from None
 
 
 @dataclass
@@ -166,13 +234,15 @@ class Scenario:
         _validate(data, node, p, partial=True)
         chain, seen = [data], {p.resolve()}
         cur, cur_data = p, data
+        cur_node = node
         while cur_data.get("base"):
-            bp = (cur.parent / cur_data["base"]).resolve()
+            line = _line_of(cur_node, ("base",))
+            bp = _base_path(cur, cur_data["base"], p, line)
             if bp in seen:
-                raise InputError(f"{cur}:{_line_of(node, ('base',))}: base: circular extension via {bp.name}")
+                raise InputError(f"{cur}:{line}: base: circular extension via {bp.name}")
             seen.add(bp)
-            cur_data, bnode = _read(bp)
-            _validate(cur_data, bnode, bp, partial=True)
+            cur_data, cur_node = _read(bp)
+            _validate(cur_data, cur_node, bp, partial=True, echo=False)
             chain.append(cur_data)
             cur = bp
         merged: dict = {}
@@ -181,11 +251,12 @@ class Scenario:
         merged.pop("base", None)
         _validate(merged, node, p, partial=False)
         sc = cls(ScenarioSpec.model_validate(merged), p)
-        for section, keys, check in (("service", sc.spec.service, lambda k, v: ServiceParams().with_(**{k: v})),
+        for section, keys, check in (("service", sc.spec.service,
+                                      lambda k, v: ServiceParams().with_(**{k: _service_value(k, v)})),
                                      ("network", sc.spec.network.params, lambda k, v: NetworkParams().with_(**{k: v}))):
             for k, v in keys.items():
                 try:
-                    check(k, _service_value(k, v))
+                    check(k, v)
                 except InputError as exc:
                     path_ = (section, k) if section == "service" else ("network", "params", k)
                     raise InputError(f"{p}:{_line_of(node, path_)}: {'.'.join(path_)}: {exc}") from None

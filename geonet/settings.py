@@ -5,6 +5,7 @@ Later modules (network speeds, handling times, cut-offs) add their defaults here
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -90,11 +91,43 @@ class NetworkParams:
         """A copy with some parameters changed (unknown names or non-positive numbers raise InputError)."""
 
         def check(k, v):
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and (v <= 0 or v != v):
-                return "must be a positive number"
+            if k in ("truck_kmh", "handling_s"):
+                if not isinstance(v, dict):
+                    return "must be a mapping"
+                vals = list(v.values())
+                lo, hi = SPEED_BOUNDS_KMH["road"] if k == "truck_kmh" else (0, 86400)
+            else:
+                vals = [v]
+                lo, hi = PARAM_BOUNDS.get(k, (0, float("inf")))
+            for x in vals:
+                number = isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+                if not number or (x <= 0 and k != "handling_s"):
+                    return "must be a positive finite number"
+                if not lo <= x <= hi:
+                    return f"must be from {lo:g} to {hi:g} (plausibility bound, geonet.settings.PARAM_BOUNDS)"
             return None
 
         return _replace_checked(self, "network", changes, check)
+
+
+# Plausibility bounds: a speed outside them is a typing error, not a scenario (km/h unless the name says s).
+SPEED_BOUNDS_KMH: dict[str, tuple[float, float]] = {
+    # trucks: the legal limit for goods vehicles on expressways is 100 km/h (条例 第七十八条); 130 leaves room
+    # for a scenario about cars; below 5 km/h nothing moves
+    "road": (5.0, 130.0),
+    # the fastest scheduled trains in China run at 350 km/h (京沪高铁 复兴号); 400 bounds any design speed
+    "rail": (10.0, 400.0),
+    # jet cruise speeds are ~850-950 km/h; block speeds over great-circle distance stay below 1,000
+    "air": (100.0, 1000.0),
+    "ferry": (2.0, 80.0),
+    "access": (2.0, 130.0),
+}
+PARAM_BOUNDS: dict[str, tuple[float, float]] = {
+    "detour_factor": (1.0, 3.0), "proxy_truck_kmh": SPEED_BOUNDS_KMH["road"], "truck_max_kmh": SPEED_BOUNDS_KMH["road"],
+    "access_kmh": SPEED_BOUNDS_KMH["access"], "ferry_kmh": SPEED_BOUNDS_KMH["ferry"], "ferry_wait_s": (0, 86400),
+    "air_block_kmh": SPEED_BOUNDS_KMH["air"], "air_taxi_s": (0, 4 * 3600), "rail_hsr_kmh": SPEED_BOUNDS_KMH["rail"],
+    "rail_conventional_kmh": SPEED_BOUNDS_KMH["rail"], "rail_detour_factor": (1.0, 3.0),
+}
 
 
 RATIONALE: dict[str, str] = {
@@ -123,14 +156,75 @@ RATIONALE: dict[str, str] = {
 }
 
 
+# The longest access leg geonet draws from a queried point (lon,lat or a place not on the network) to the
+# nearest road node, and how far outside a region's own area a queried point may lie. Proxy road nodes are
+# county seats; measured on a 0.1-degree grid over layers/counties.parquet, half of mainland China's area lies
+# within 36 km of a seat, 90 % within 141 km, 99 % within 255 km (the empty west: Qiangtang, Taklamakan).
+# 150 km admits everywhere people live and post parcels and refuses points off the network (another region,
+# the sea, a foreign network file); beyond it an access leg at access_kmh would be a made-up road.
+MAX_ACCESS_KM = 150.0
+REGION_MARGIN_KM = 25.0  # a point this far outside a region's boundary still counts as in it (border towns)
+
+
 # ---------------------------------------------------------------- OpenStreetMap download (osmnx)
 # Overpass endpoint and osmnx's response cache. Tests point OVERPASS_URL at a server on 127.0.0.1.
-OVERPASS_URL = os.environ.get("GEONET_OVERPASS_URL", "https://overpass-api.de/api")
-CACHE_DIR = Path(os.environ.get("GEONET_CACHE", Path.home() / ".cache" / "geonet"))
-OSM_TIMEOUT_S = float(os.environ.get("GEONET_OSM_TIMEOUT", "180"))
-OSM_RETRIES = int(os.environ.get("GEONET_OSM_RETRIES", "3"))  # after the first try, on timeouts, 429 and 5xx
-OSM_BACKOFF_S = float(os.environ.get("GEONET_OSM_BACKOFF", "2"))  # first pause; doubles each retry
+# Environment overrides are checked here; a bad value keeps the default and is reported by env_problems()
+# (the OSM download and `geonet doctor` then stop with one line naming the variable).
+_ENV_PROBLEMS: list[str] = []
+
+
+def _env_number(name: str, default: float, lo: float, hi: float, unit: str, integer: bool = False) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        v = int(raw) if integer else float(raw)
+        ok = lo <= v <= hi  # False for NaN
+    except ValueError:
+        ok = False
+    if not ok:
+        _ENV_PROBLEMS.append(f"{name}={raw[:40]!r} must be a {'whole ' if integer else ''}number of {unit} from "
+                             f"{lo:g} to {hi:g}")
+        return default
+    return v
+
+
+def is_http_url(url: str) -> bool:
+    """True for an http(s) URL with a host (and a valid port, if any)."""
+    from urllib.parse import urlsplit
+
+    try:
+        u = urlsplit(url)
+        return u.scheme in ("http", "https") and bool(u.hostname) and (u.port is None or u.port > 0)
+    except ValueError:
+        return False
+
+
+def _env_url(name: str, default: str) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if not is_http_url(raw.strip()):
+        _ENV_PROBLEMS.append(f"{name}={raw[:60]!r} is not an http(s) URL; give e.g. https://overpass-api.de/api")
+        return default
+    return raw.strip()
+
+
+def env_problems() -> list[str]:
+    """Environment variables geonet read that hold values it cannot use (each one line)."""
+    return list(_ENV_PROBLEMS)
+
+
+OVERPASS_URL = _env_url("GEONET_OVERPASS_URL", "https://overpass-api.de/api")
+CACHE_DIR = Path(os.environ.get("GEONET_CACHE") or Path.home() / ".cache" / "geonet")
+OSM_TIMEOUT_S = _env_number("GEONET_OSM_TIMEOUT", 180.0, 1, 3600, "seconds")  # per read of a response
+OSM_REQUEST_DEADLINE_S = _env_number("GEONET_OSM_DEADLINE", 60.0, 1, 3600, "seconds")  # one whole request
+OSM_BUDGET_S = _env_number("GEONET_OSM_BUDGET", 900.0, 1, 86400, "seconds")  # one whole download, retries included
+OSM_RETRIES = int(_env_number("GEONET_OSM_RETRIES", 3, 0, 10, "retries", integer=True))  # timeouts, 429, 5xx
+OSM_BACKOFF_S = _env_number("GEONET_OSM_BACKOFF", 2.0, 0, 300, "seconds")  # first pause; doubles each retry
+OSM_MAX_RESPONSE_MB = _env_number("GEONET_OSM_MAX_MB", 1024.0, 1, 1e5, "MB")  # a larger answer is refused
 OSM_OFFLINE = os.environ.get("GEONET_OFFLINE", "") not in ("", "0")  # answer only from the cache
+DASK_CONNECT_TIMEOUT_S = 8  # a Dask scheduler that does not answer within this fails with its address
 # line-haul road classes (and their links) and rail ways fetched from OSM
 OSM_ROAD_FILTER = '["highway"~"^(motorway|trunk|primary)(_link)?$"]'
 OSM_RAIL_FILTER = '["railway"~"^(rail)$"]'
@@ -157,13 +251,23 @@ class ServiceParams:
     def with_(self, **changes) -> "ServiceParams":
         """A copy with some parameters changed; unknown names or bad values raise InputError."""
 
+        def seconds_ok(x) -> bool:
+            return (isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+                    and 0 <= x <= 7 * 86400)
+
         def check(k, v):
             if k == "cutoff" and not is_hhmm(v):
                 return "must be HH:MM"
-            if k in ("delivery_rounds", "air_waves") and not all(is_hhmm(x) for x in v):
-                return "must be a list of HH:MM times"
-            if k.endswith("_s") and (not isinstance(v, (int, float)) or v < 0 or v > 7 * 86400):
+            if k in ("delivery_rounds", "air_waves") and (not isinstance(v, (list, tuple)) or not v
+                                                          or not all(is_hhmm(x) for x in v)):
+                return "must be a non-empty list of HH:MM times"
+            if k == "sort_s_by_tier":
+                if not isinstance(v, dict) or not v or not all(t in (1, 2, 3) and seconds_ok(x) for t, x in v.items()):
+                    return "must map tiers 1, 2, 3 to seconds between 0 and 604800"
+            elif k.endswith("_s") and not seconds_ok(v):
                 return "must be seconds between 0 and 604800"
+            if k == "via_hubs" and not isinstance(v, bool):
+                return "must be true or false"
             return None
 
         return _replace_checked(self, "service", changes, check)
@@ -180,7 +284,8 @@ def _replace_checked(obj, label: str, changes: dict, check):
     for k, v in changes.items():
         problem = check(k, v)
         if problem:
-            raise InputError(f"{label} parameter {k} {problem}, got {v!r}")
+            text = repr(v)
+            raise InputError(f"{label} parameter {k} {problem}, got {text[:60]}{'...' if len(text) > 60 else ''}")
     return replace(obj, **changes)
 
 

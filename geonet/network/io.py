@@ -66,6 +66,7 @@ def load(path: str | Path) -> nx.MultiDiGraph:
         raise DataError(f"network file {p} is corrupt or not a geonet network ({type(exc).__name__})") from None
     if G.number_of_nodes() == 0:
         raise DataError(f"network file {p} holds an empty network")
+    _check_attributes(G, p)
     for n in list(G.nodes):  # gpkg/graphml may give non-str ids; geonet node ids are strings
         if not isinstance(n, str):
             G = nx.relabel_nodes(G, str)
@@ -77,3 +78,31 @@ def load(path: str | Path) -> nx.MultiDiGraph:
                                                     else "file")
         G.graph["proxy"] = proxy
     return G
+
+
+def _check_attributes(G: nx.MultiDiGraph, p: Path) -> None:
+    """Refuse a graph without what geonet routes on: finite x/y (degrees) on every node, a ``mode`` on every
+    node, finite non-negative ``travel_time`` (s) and ``length`` (m) on every edge."""
+    import math
+
+    def num(v) -> float | None:
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            return None
+        return f if math.isfinite(f) else None
+
+    hint = ("; build one with `geonet network build`, or bring OSM roads with "
+            "`geonet network build --source FILE`")
+    for n, d in G.nodes(data=True):
+        x, y = num(d.get("x")), num(d.get("y"))
+        if x is None or y is None or not (-180 <= x <= 180 and -90 <= y <= 90):
+            raise DataError(f"network file {p} is not a geonet network: node {str(n)[:40]} has no valid x/y{hint}")
+        if "mode" not in d:
+            raise DataError(f"network file {p} is not a geonet network: node {str(n)[:40]} has no mode{hint}")
+    for u, v, d in G.edges(data=True):
+        t, length = num(d.get("travel_time")), num(d.get("length"))
+        if t is None or length is None or t < 0 or length < 0:
+            raise DataError(f"network file {p} is not a geonet network: edge {str(u)[:30]} -> {str(v)[:30]} has no "
+                            f"valid travel_time/length{hint}")
+        d["travel_time"], d["length"] = t, length

@@ -26,7 +26,9 @@ def configure_osmnx(overpass_url: str | None = None, cache_dir: Path | None = No
     """Point osmnx at the Overpass endpoint and geonet's cache folder (osmnx caches every response)."""
     import osmnx as ox
 
-    ox.settings.overpass_url = (overpass_url or settings.OVERPASS_URL).rstrip("/")
+    from .overpass import check_url
+
+    ox.settings.overpass_url = check_url(overpass_url or settings.OVERPASS_URL).rstrip("/")
     ox.settings.use_cache = True
     ox.settings.cache_folder = str((cache_dir or settings.CACHE_DIR) / "osmnx")
     ox.settings.requests_timeout = settings.OSM_TIMEOUT_S

@@ -8,25 +8,28 @@ headway_minutes, source[, assumption]. ``from``/``to`` are station, city or hub 
 
 from __future__ import annotations
 
-import re
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-import pandas as pd
+import shapely
 
-from ..errors import DataError, InputError
+from .. import checks
+from ..errors import GeonetError, InputError
 from ..gazetteer import Place, locate
-from ..settings import NetworkParams
+from ..io import read_text
+from ..settings import SPEED_BOUNDS_KMH, NetworkParams
 from .geo import great_circle_m
 
 REQUIRED = ["from", "to", "run_minutes", "first_departure", "last_departure", "headway_minutes", "source"]
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 
 
 @dataclass(frozen=True)
 class RailService:
-    """One direction of a rail service. Times are HH:MM local (UTC+8); minutes are minutes."""
+    """One direction of a rail service. Times are HH:MM local (UTC+8); minutes are minutes.
+    ``where`` says where it was declared (``file:line``), for error messages."""
 
     origin: str
     destination: str
@@ -36,6 +39,7 @@ class RailService:
     headway_minutes: float = 60.0
     source: str = "scenario-declared"
     assumption: bool = True
+    where: str = ""
 
 
 def rail_node(name_zh: str) -> str:
@@ -43,32 +47,46 @@ def rail_node(name_zh: str) -> str:
 
 
 def read_services(path: str | Path) -> list[RailService]:
-    """Read a service CSV, checking every row (one-line errors naming file, row and column)."""
+    """Read a service CSV, checking every row (one-line errors naming file, line and column): the columns,
+    at least one row, no short rows, numbers in range, HH:MM times in order (no window across midnight).
+    Stations, self-loops and speeds are checked when the services are placed (:func:`rail_network`)."""
     p = Path(path)
-    if not p.is_file():
-        raise DataError(f"rail service file {p} not found")
-    try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except Exception as exc:
-        raise DataError(f"rail service file {p} is not a readable CSV ({exc.__class__.__name__})") from exc
-    missing = [c for c in REQUIRED if c not in df.columns]
+    text = read_text(p, "rail service file")
+    rows = list(csv.reader(io.StringIO(text)))
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise InputError(f"{p}:1: the rail service file is empty; the header is {','.join(REQUIRED)}")
+    header = [c.strip() for c in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InputError(f"{p}: missing column(s) {', '.join(missing)}; required: {', '.join(REQUIRED)}")
+        raise InputError(f"{p}:1: missing column(s) {', '.join(missing)}; required: {', '.join(REQUIRED)}")
+    if len(rows) == 1:
+        raise InputError(f"{p}:2: the rail service file has a header and no services")
+    col = {c: header.index(c) for c in header}
     out = []
-    for i, row in enumerate(df.to_dict("records"), start=2):
+    for i, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) < len(header):
+            raise InputError(f"{p}:{i}: {len(cells)} field(s) where the header has {len(header)}")
+        row = {c: cells[j].strip() for c, j in col.items()}
+        where = f"{p}:{i}"
         try:
-            run = float(row["run_minutes"])
-            head = float(row["headway_minutes"])
-        except ValueError:
-            raise InputError(f"{p}:{i}: run_minutes and headway_minutes must be numbers") from None
-        if not 0 < run < 48 * 60 or not 0 < head <= 24 * 60:
-            raise InputError(f"{p}:{i}: run_minutes {run:g} / headway_minutes {head:g} out of range "
-                             "(0 < run < 2880, 0 < headway <= 1440)")
-        for col in ("first_departure", "last_departure"):
-            if not _HHMM.match(row[col]):
-                raise InputError(f"{p}:{i}: {col} {row[col]!r} is not HH:MM")
+            run = checks.number(row["run_minutes"], "run_minutes", "minutes", 0, 48 * 60, lo_open=True)
+            head = checks.number(row["headway_minutes"], "headway_minutes", "minutes", 0, 24 * 60, lo_open=True)
+            first = checks.hhmm_minutes(row["first_departure"], "first_departure")
+            last = checks.hhmm_minutes(row["last_departure"], "last_departure")
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+        if first > last:
+            raise InputError(f"{where}: last_departure {row['last_departure']} is before first_departure "
+                             f"{row['first_departure']}; a window across midnight is not supported (use two rows)")
+        if not row["from"] or not row["to"]:
+            raise InputError(f"{where}: from and to must name stations, cities or hubs")
         out.append(RailService(row["from"], row["to"], run, row["first_departure"], row["last_departure"], head,
-                               row["source"], str(row.get("assumption", "")).lower() in ("true", "1", "yes")))
+                               row["source"] or f"file {p.name}",
+                               str(row.get("assumption", "")).lower() in ("true", "1", "yes"), where))
     return out
 
 
@@ -78,25 +96,50 @@ def declared_service(origin: str, destination: str, params: NetworkParams, *, km
     """A planner-declared service: run time = great-circle x rail detour / speed (assumptions, labelled)."""
     a, b = locate(origin), locate(destination)
     speed = kmh or params.rail_hsr_kmh
+    checks.number(speed, "declared rail speed", "km/h", *SPEED_BOUNDS_KMH["rail"])
     run = great_circle_m(a.lon, a.lat, b.lon, b.lat) * params.rail_detour_factor / (speed / 3.6) / 60
     return RailService(origin, destination, round(run, 1), first_departure, last_departure, headway_minutes,
                        f"scenario-declared: {speed:g} km/h x detour {params.rail_detour_factor:g} (assumption)", True)
 
 
-def rail_network(services: list[RailService]) -> tuple[nx.MultiDiGraph, dict[str, Place]]:
-    """Station nodes (at the located place) and one rail edge per service direction."""
+def rail_network(services: list[RailService], area=None, region: str | None = None
+                 ) -> tuple[nx.MultiDiGraph, dict[str, Place]]:
+    """Station nodes (at the located place) and one rail edge per service direction.
+
+    Every service is checked: both ends resolve to known places, inside ``area`` (the region's polygon) when
+    given, are different places, and the implied great-circle speed stays within the rail plausibility bound.
+    """
     G = nx.MultiDiGraph()
     stations: dict[str, Place] = {}
+    hi = SPEED_BOUNDS_KMH["rail"][1]
+    zone = None
+    if area is not None:
+        zone = shapely.buffer(area, 0.05)  # ~5 km: stations on the border count as inside
+        shapely.prepare(zone)
     for s in services:
+        where = s.where or f"rail service {s.origin} -> {s.destination}"
         ends = []
         for name in (s.origin, s.destination):
-            p = locate(name)
-            stations[p.name_zh] = p
-            G.add_node(rail_node(p.name_zh), x=p.lon, y=p.lat, mode="rail", kind="station", name=p.name_zh)
+            try:
+                p = locate(name)
+            except GeonetError as exc:
+                raise InputError(f"{where}: station {name!r}: {exc}") from None
+            if zone is not None and not zone.contains(shapely.Point(p.lon, p.lat)):
+                raise InputError(f"{where}: station {name} ({p.province}) lies outside region {region or 'area'}")
             ends.append(p)
         a, b = ends
+        if a.name_zh == b.name_zh:
+            raise InputError(f"{where}: a service from {a.name_zh} to itself")
+        km = great_circle_m(a.lon, a.lat, b.lon, b.lat) / 1000
+        kmh = km / (s.run_minutes / 60)
+        if kmh > hi:
+            raise InputError(f"{where}: {a.name_zh} -> {b.name_zh} is {km:.0f} km in {s.run_minutes:g} min, "
+                             f"{kmh:,.0f} km/h over the great circle; rail runs at most {hi:g} km/h")
+        for p in ends:
+            stations[p.name_zh] = p
+            G.add_node(rail_node(p.name_zh), x=p.lon, y=p.lat, mode="rail", kind="station", name=p.name_zh)
         G.add_edge(rail_node(a.name_zh), rail_node(b.name_zh),
-                   length=round(great_circle_m(a.lon, a.lat, b.lon, b.lat), 1), travel_time=s.run_minutes * 60,
+                   length=round(km * 1000, 1), travel_time=s.run_minutes * 60,
                    mode="rail", source=s.source, proxy=False, assumption=s.assumption,
                    first_departure=s.first_departure, last_departure=s.last_departure,
                    headway_minutes=s.headway_minutes, name=f"{a.name_zh}-{b.name_zh}")
