@@ -559,7 +559,7 @@ MAX_ERROR_CHARS = 600
 
 def _clip(text: str) -> str:
     """One line of at most MAX_ERROR_CHARS characters (long echoes of input are cut)."""
-    text = " ".join(text.split())
+    text = " ".join(text.split()).encode("utf-8", "backslashreplace").decode("utf-8")
     return text if len(text) <= MAX_ERROR_CHARS else text[:MAX_ERROR_CHARS - 20] + f" ... [{len(text)} chars]"
 
 
@@ -572,6 +572,12 @@ def main() -> None:
     debug = "--debug" in sys.argv[1:]
     warnings.showwarning = _one_line_warning
     try:
+        for i, arg in enumerate(sys.argv[1:], start=1):
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(f"argument {i} ({_clip(arg)!s}) is not valid UTF-8 text; names and paths must be "
+                                 "UTF-8") from None
         app()  # standalone: usage errors print their own message and exit 2
     except GeonetError as exc:
         if debug:
