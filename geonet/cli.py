@@ -85,7 +85,7 @@ def hubs_cmd(
                    "Points: admin seats (cpca, GCJ-02->WGS-84), airport gazetteers, Natural Earth ports.", err=True)
 
 
-ADMIN_JSON = ["adcode", "name", "name_en", "level", "seat_lon", "seat_lat", "area_km2", "pop_ne"]
+SEAT_COLUMNS = ["seat_source", "seat_check_km", "seat_check_source", "seat_note"]
 
 
 @app.command("cities")
@@ -97,7 +97,7 @@ def cities_cmd(
     """Prefecture-level cities of a region."""
     df = geography.cities(region)
     cols = ["adcode", "name", "name_en", "province", "is_capital", "seat_lon", "seat_lat", "area_km2", "pop_ne"]
-    _emit(df, fmt, out, cols, cols + ["seat_source"])
+    _emit(df, fmt, out, cols, cols + SEAT_COLUMNS)
 
 
 @app.command("counties")
@@ -109,7 +109,7 @@ def counties_cmd(
     """County-level units of a region."""
     df = geography.counties(region)
     cols = ["adcode", "name", "name_en", "prefecture", "province", "seat_lon", "seat_lat", "area_km2"]
-    _emit(df, fmt, out, cols, cols + ["seat_source"])
+    _emit(df, fmt, out, cols, cols + SEAT_COLUMNS)
 
 
 @app.command("locate")

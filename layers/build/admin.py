@@ -19,6 +19,8 @@ import pandas as pd
 import shapely
 
 from common import LAYERS_OUT, SHARED_DATA, package_file, short, title_pinyin, write_parquet
+from seats import check as seat_check
+from seats import correct_prefecture_seats
 from geonet.datum import gcj02_to_wgs84
 
 SIMPLIFY_DEG = 0.004  # coverage simplification tolerance, degrees (~400 m)
@@ -44,22 +46,48 @@ def _cpca_seats() -> pd.DataFrame:
 
 
 def _add_seats(g: gpd.GeoDataFrame, seats: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Seat points, in order of preference: cpca's point for the unit's adcode; cpca's point for the former unit
+    of the same short name in the same province (a county renamed or upgraded since cpca's code list: 嫩江县 ->
+    嫩江市); a Natural Earth place or OSM station named exactly for the unit; the polygon's interior point.
+    Every candidate must lie in the unit's polygon (~1 km slack); ``seat_source`` says which one was used."""
     g = g.copy()
+    slack = shapely.buffer(g.geometry.values, 0.01)
+    shapely.prepare(slack)
     joined = g[["adcode"]].join(seats, on="adcode")
-    inside = np.zeros(len(g), dtype=bool)
     have = joined["seat_lon"].notna().to_numpy()
-    pts = shapely.points(joined["seat_lon"].fillna(0).to_numpy(), joined["seat_lat"].fillna(0).to_numpy())
-    inside[have] = shapely.covers(shapely.buffer(g.geometry.values[have], 0.01), pts[have])  # ~1 km slack
-    interior = g.geometry.representative_point()
-    use_cpca = have & inside
-    g["seat_lon"] = np.where(use_cpca, joined["seat_lon"], np.round(interior.x, 6))
-    g["seat_lat"] = np.where(use_cpca, joined["seat_lat"], np.round(interior.y, 6))
-    g["seat_source"] = np.where(
-        use_cpca,
-        "cpca adcodes.csv seat (GCJ-02 -> WGS-84)",
-        np.where(have, "polygon interior point (cpca seat fell outside the polygon)",
-                 "polygon interior point (no seat in cpca)"),
-    )
+    ok = have & shapely.covers(slack, shapely.points(joined["seat_lon"].fillna(0), joined["seat_lat"].fillna(0)))
+    lon, lat = joined["seat_lon"].to_numpy(float).copy(), joined["seat_lat"].to_numpy(float).copy()
+    source = np.where(ok, "cpca adcodes.csv seat (GCJ-02 -> WGS-84)", "").astype(object)
+    former = seats.assign(short=[short(n) for n in seats["name"]], prov=seats.index.str[:2])
+    current = set(g["adcode"]) | set(_read_geocn("district")["adcode"])
+    stale = former[~former.index.isin(current) & (former.index.str[4:] != "00")]  # retired county-level codes
+    from seats import independent_points
+
+    named = independent_points()
+    for i in np.flatnonzero(~ok):
+        adcode, sh = g["adcode"].iat[i], short(g["name"].iat[i])
+        cand = former[(former["short"] == sh) & (former["prov"] == adcode[:2]) & (former.index != adcode)]
+        cand = cand[shapely.covers(slack[i], shapely.points(cand["seat_lon"], cand["seat_lat"]))]
+        if not len(cand):  # renamed (户县 -> 鄠邑区, 那曲县 -> 色尼区): the one retired county code inside it
+            cand = stale[(stale["prov"] == adcode[:2])]
+            cand = cand[shapely.covers(g.geometry.values[i], shapely.points(cand["seat_lon"], cand["seat_lat"]))]
+            cand = cand if len(cand) == 1 else cand.iloc[:0]
+        if len(cand):
+            lon[i], lat[i] = cand["seat_lon"].iat[0], cand["seat_lat"].iat[0]
+            source[i] = (f"cpca seat of the former unit {cand['name'].iat[0]} ({cand.index[0]}), renamed or "
+                         "upgraded since cpca's code list (GCJ-02 -> WGS-84)")
+            continue
+        pts = named[named["name"].isin([sh, g["name"].iat[i]])]
+        pts = pts[shapely.covers(slack[i], shapely.points(pts["lon"], pts["lat"]))].sort_values("kind")
+        if len(pts):  # 'ne' sorts before 'station': a place before a station
+            lon[i], lat[i] = pts["lon"].iat[0], pts["lat"].iat[0]
+            source[i] = f"{pts['label'].iat[0]} (no seat in cpca; not independently checked)"
+            continue
+        p = g.geometry.iloc[i].representative_point()
+        lon[i], lat[i] = p.x, p.y
+        source[i] = ("polygon interior point (cpca seat fell outside the polygon)" if have[i]
+                     else "polygon interior point (no seat in cpca)")
+    g["seat_lon"], g["seat_lat"], g["seat_source"] = np.round(lon, 6), np.round(lat, 6), source
     return g
 
 
@@ -130,6 +158,8 @@ def build() -> None:
     dist["province"] = dist["province_adcode"].map(pname)
     dist["level"] = "county"
     dist = _add_seats(dist, seats)
+    city = correct_prefecture_seats(city, dist)
+    city, dist = seat_check(city, dist)
 
     for g in (prov, city, dist):
         g["name_en"] = [title_pinyin(short(n)) for n in g["name"]]
@@ -141,12 +171,18 @@ def build() -> None:
     cols_common = ["adcode", "name", "name_en", "level", "seat_lon", "seat_lat", "seat_source", "area_km2", "pop_ne",
                    "pop_ne_places", "geometry"]
     write_parquet(_simplify(prov[cols_common]), LAYERS_OUT / "provinces.parquet")
-    write_parquet(_simplify(city[cols_common[:4] + ["province_adcode", "province", "is_capital"] + cols_common[4:]]),
-                  LAYERS_OUT / "prefectures.parquet")
+    check_cols = ["seat_check_km", "seat_check_source", "seat_note"]
+    write_parquet(_simplify(city[cols_common[:4] + ["province_adcode", "province", "is_capital"] + cols_common[4:7]
+                                 + check_cols + cols_common[7:]]), LAYERS_OUT / "prefectures.parquet")
     write_parquet(_simplify(dist[cols_common[:4] + ["prefecture_adcode", "prefecture", "province_adcode", "province"]
-                                 + cols_common[4:]]), LAYERS_OUT / "counties.parquet")
+                                 + cols_common[4:7] + check_cols + cols_common[7:]]), LAYERS_OUT / "counties.parquet")
     print(f"provinces {len(prov)}, prefecture-level units {len(city)}, county-level units {len(dist)}; "
           f"seats from cpca: {(dist.seat_source.str.startswith('cpca')).sum()}/{len(dist)} counties")
+    for label, g in (("prefecture", city), ("county", dist)):
+        far = g["seat_check_km"] > 10
+        print(f"seat check, {label}: {int(g['seat_check_km'].notna().sum())} checked, {int(far.sum())} disagree by "
+              f"> 10 km, {int(g['seat_note'].str.startswith('corrected').sum())} corrected, "
+              f"{int((far & (g['seat_note'] == '')).sum())} unexplained")
 
 
 if __name__ == "__main__":
