@@ -124,6 +124,20 @@ def locate_cmd(
     else:
         typer.echo(f"{p.name_zh} ({p.name_en}) {p.level} {p.code}: {p.lon:.5f}, {p.lat:.5f} "
                    f"[{p.prefecture}, {p.province}]")
+        if p.alternatives:
+            typer.echo(f"also named {name}: {'; '.join(p.alternatives)} (give the full name, 北京朝阳区, or the code)")
+
+
+def _note_alternatives(*queries: str) -> None:
+    """A one-line note on stderr when a route endpoint's name also fits other places."""
+    for q in queries:
+        try:
+            p = gazetteer.locate(q)
+        except GeonetError:
+            continue  # not a place name (a node id, lon,lat): the route call reports real problems
+        if p.alternatives:
+            typer.echo(f"note: {q} is taken as {p.name_zh} ({p.province}); it also names "
+                       f"{'; '.join(p.alternatives[:4])}", err=True)
 
 
 net_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Build, save and inspect the multimodal network.")
@@ -208,6 +222,7 @@ def route_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Fastest path, or door to door with --via-hubs."""
+    _note_alternatives(origin, destination)
     if via_hubs or depart:
         if region is None:
             raise InputError("door-to-door (--via-hubs/--depart) needs --region")

@@ -39,8 +39,10 @@ def cities(region: str | None = None, *, include_county_level: bool = False) -> 
     """Prefecture-level cities of ``region`` ('guangdong', 'liaoning', 'yrd', 'national'; None = every unit).
 
     Municipalities count as one city. ``include_county_level`` adds the province-administered county-level
-    cities (e.g. 仙桃, 济源). Columns: adcode, name, name_en, level, province_adcode, province, is_capital,
-    seat_lon, seat_lat (degrees WGS-84), seat_source, area_km2, pop_ne, pop_ne_places, geometry.
+    cities (e.g. 仙桃, 济源). Columns: adcode, name, name_en (conventional English name where one exists:
+    Harbin, else pinyin), name_pinyin, names_alt, level, province_adcode, province, is_capital, seat_lon,
+    seat_lat (degrees WGS-84), seat_source, seat_check_km, seat_check_source, seat_note, area_km2, pop_ne,
+    pop_ne_places, geometry.
     """
     df = admin_layer("prefectures")
     if region is not None:
@@ -52,7 +54,8 @@ def cities(region: str | None = None, *, include_county_level: bool = False) -> 
 def counties(region: str | None = None) -> gpd.GeoDataFrame:
     """County-level units of ``region`` (districts, counties, county-level cities, banners).
 
-    Columns: adcode, name, name_en, level, prefecture_adcode, prefecture, province_adcode, province,
-    seat_lon, seat_lat (degrees WGS-84), seat_source, area_km2, pop_ne, pop_ne_places, geometry.
+    Columns: adcode, name, name_en, name_pinyin, names_alt, level, prefecture_adcode, prefecture,
+    province_adcode, province, seat_lon, seat_lat (degrees WGS-84), seat_source, seat_check_km,
+    seat_check_source, seat_note, area_km2, pop_ne, pop_ne_places, geometry.
     """
     return _in_region(admin_layer("counties"), region)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from common import LAYERS_OUT, SHARED_DATA, package_file, short, title_pinyin, write_parquet
+from common import HERE, LAYERS_OUT, SHARED_DATA, package_file, short, title_pinyin, write_parquet
 from seats import check as seat_check
 from seats import correct_prefecture_seats
 from geonet.datum import gcj02_to_wgs84
@@ -161,21 +161,26 @@ def build() -> None:
     city = correct_prefecture_seats(city, dist)
     city, dist = seat_check(city, dist)
 
+    conventional = pd.read_csv(HERE / "conventional_names.csv").set_index("name_zh")["names_en"]
     for g in (prov, city, dist):
-        g["name_en"] = [title_pinyin(short(n)) for n in g["name"]]
+        g["name_pinyin"] = [title_pinyin(short(n)) for n in g["name"]]
+        conv = g["name"].map(conventional).fillna("")
+        g["name_en"] = np.where(conv != "", conv.str.split(";").str[0], g["name_pinyin"])  # Harbin, not Ha'erbin
+        g["names_alt"] = [";".join(dict.fromkeys([*filter(None, c.split(";")), p]))
+                          for c, p in zip(conv, g["name_pinyin"])]
         pop = _population(g)
         g["pop_ne"] = g["adcode"].map(pop["pop_ne"]).astype("Int64")
         g["pop_ne_places"] = g["adcode"].map(pop["pop_ne_places"]).fillna("")
         g["area_km2"] = _area_km2(g)
 
-    cols_common = ["adcode", "name", "name_en", "level", "seat_lon", "seat_lat", "seat_source", "area_km2", "pop_ne",
+    cols_common = ["adcode", "name", "name_en", "name_pinyin", "names_alt", "level", "seat_lon", "seat_lat", "seat_source", "area_km2", "pop_ne",
                    "pop_ne_places", "geometry"]
     write_parquet(_simplify(prov[cols_common]), LAYERS_OUT / "provinces.parquet")
     check_cols = ["seat_check_km", "seat_check_source", "seat_note"]
-    write_parquet(_simplify(city[cols_common[:4] + ["province_adcode", "province", "is_capital"] + cols_common[4:7]
-                                 + check_cols + cols_common[7:]]), LAYERS_OUT / "prefectures.parquet")
-    write_parquet(_simplify(dist[cols_common[:4] + ["prefecture_adcode", "prefecture", "province_adcode", "province"]
-                                 + cols_common[4:7] + check_cols + cols_common[7:]]), LAYERS_OUT / "counties.parquet")
+    write_parquet(_simplify(city[cols_common[:6] + ["province_adcode", "province", "is_capital"] + cols_common[6:9]
+                                 + check_cols + cols_common[9:]]), LAYERS_OUT / "prefectures.parquet")
+    write_parquet(_simplify(dist[cols_common[:6] + ["prefecture_adcode", "prefecture", "province_adcode", "province"]
+                                 + cols_common[6:9] + check_cols + cols_common[9:]]), LAYERS_OUT / "counties.parquet")
     print(f"provinces {len(prov)}, prefecture-level units {len(city)}, county-level units {len(dist)}; "
           f"seats from cpca: {(dist.seat_source.str.startswith('cpca')).sum()}/{len(dist)} counties")
     for label, g in (("prefecture", city), ("county", dist)):

@@ -66,6 +66,22 @@ def short(name: str) -> str:
     return s if len(s) >= 2 else name
 
 
+def _load_place_pinyin() -> None:
+    """Phrase-aware pinyin for place names: pypinyin's phrase dictionary, the larger phrase-pinyin-data of
+    pypinyin-dict (长治 Changzhi, 昌都 Changdu, 花都 Huadu, 单县 Shanxian ...), then geonet's own short table of
+    place-name readings the dictionaries get wrong (place_pinyin.csv: 朝阳 Chaoyang, 漯河 Luohe ...), each row
+    citing its source."""
+    from pypinyin import load_phrases_dict
+    from pypinyin_dict.phrase_pinyin_data import large_pinyin
+
+    large_pinyin.load()
+    table = pd.read_csv(HERE / "place_pinyin.csv")
+    load_phrases_dict({r.phrase: [[s] for s in r.pinyin.split()] for r in table.itertuples()}, style="default")
+
+
+_load_place_pinyin()
+
+
 def pinyin(text: str) -> str:
     return "".join(lazy_pinyin(text)).lower()
 
