@@ -23,6 +23,12 @@ from .io import check_writable, write_text
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="geonet: hub networks, door-to-door times and time-goal tests for China's postal plans.")
 
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+    zh_py = "zh-py"
+
+
 class Fmt(str, Enum):
     table = "table"
     csv = "csv"
@@ -219,7 +225,8 @@ def route_cmd(
     via_hubs: bool = typer.Option(False, "--via-hubs", help="Door-to-door through the plan's hubs (service model)"),
     depart: Optional[str] = typer.Option(None, help="Posting time HH:MM for door-to-door (default the cut-off)"),
     network_file: Optional[Path] = typer.Option(None, "--network", help="Use a saved network instead"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Names in legs: zh (Chinese), en (English), zh-py (both)."),
 ) -> None:
     """Fastest path, or door to door with --via-hubs."""
     _note_alternatives(origin, destination)
@@ -232,13 +239,14 @@ def route_cmd(
             return
         if not j.reachable:
             raise routing.UnreachableError(f"{j.origin} -> {j.destination}: unreachable on the {region} network")
-        typer.echo(f"{j.origin} -> {j.destination}: door to door {j.door_to_door_hours:.2f} h, delivered "
+        o_name, d_name = j.legs[0].names(lang.value)[0], j.legs[-1].names(lang.value)[1]
+        typer.echo(f"{o_name} -> {d_name}: door to door {j.door_to_door_hours:.2f} h, delivered "
                    f"{j.to_dict()['delivered']} (network {j.network_hours:.2f} h, direct {j.direct_hours:.2f} h, "
                    f"via {', '.join(j.via) or '-'}) [PROXY roads]")
         for leg in j.legs:
             d = leg.to_dict()
-            typer.echo(f"  {d['depart']} -> {d['arrive']}  {leg.mode:32s} {leg.from_} -> {leg.to}"
-                       f"  {leg.hours:.2f} h{'  ' + str(round(leg.km)) + ' km' if leg.km else ''}")
+            typer.echo(f"  {d['depart']:>9s} -> {d['arrive']:>9s}  {leg.hours:5.2f} h  {leg.describe(lang.value)}"
+                       f"{'  ' + str(round(leg.km)) + ' km' if leg.km else ''}")
         return
     G = network.load(network_file) if network_file else None
     r = routing.route(origin, destination, region=region, graph=G, mode=mode)
@@ -246,9 +254,12 @@ def route_cmd(
         typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
         return
     label = " [PROXY network: county-adjacency roads, not real geometry]" if r.network == "proxy" else ""
-    typer.echo(f"{r.origin} -> {r.destination} ({r.mode}): {r.hours:.2f} h, {r.km:.1f} km{label}")
+    o_name = r.legs[0].names(lang.value)[0] if r.legs else r.origin
+    d_name = r.legs[-1].names(lang.value)[1] if r.legs else r.destination
+    typer.echo(f"{o_name} -> {d_name} ({r.mode}): {r.hours:.2f} h, {r.km:.1f} km{label}")
     for leg in r.legs:
-        typer.echo(f"  {leg.mode:9s} {leg.from_} -> {leg.to}: {leg.km:.1f} km, {leg.hours:.2f} h")
+        a, b = leg.names(lang.value)
+        typer.echo(f"  {leg.mode:9s} {a} -> {b}: {leg.km:.1f} km, {leg.hours:.2f} h")
 
 
 @app.command("matrix")
@@ -306,10 +317,15 @@ def coverage_cmd(
         return
     typer.echo(f"coverage of {region} counties by its plan hubs ({basis} hours, PROXY roads)")
     for t in cov.to_dict()["thresholds"]:
-        pop = "n/a" if t["share_population"] is None else f"{t['share_population']:.1%}"
+        if t["share_population_known"] is None:
+            pop = "population unknown (no county has a Natural Earth figure)"
+        else:
+            pop = (f"population {t['share_population_known']:.1%} of the {t['population_known'] / 1e6:.1f} M people "
+                   f"of the {t['population_known_counties']} counties with a Natural Earth figure (unknown for the "
+                   f"other {t['counties_total'] - t['population_known_counties']}, "
+                   f"{t['counties_outside_population_unknown']} of them outside)")
         typer.echo(f"  <= {t['hours']:g} h: {t['counties_covered']}/{t['counties_total']} counties "
-                   f"({t['share_counties']:.1%}), area {t['share_area']:.1%}, population {pop} "
-                   f"(population known for {t['population_known_share']:.0%} of counties)")
+                   f"({t['share_counties']:.1%}), area {t['share_area']:.1%}, {pop}")
         if t["outside"]:
             names = ", ".join(f"{o['name']}({o['prefecture']}, {o['hours'] if o['hours'] is not None else 'unreachable'})"
                               for o in t["outside"][:12])

@@ -43,8 +43,10 @@ class Coverage:
             out["thresholds"].append({
                 "hours": r.hours, "counties_covered": int(r.counties_covered), "counties_total": int(r.counties_total),
                 "share_counties": r.share_counties, "share_area": r.share_area,
-                "share_population": None if np.isnan(r.share_population) else r.share_population,
-                "population_known_share": r.population_known_share,
+                "population_known_counties": int(r.population_known_counties),
+                "population_known": int(r.population_known), "population_covered": int(r.population_covered),
+                "share_population_known": None if np.isnan(r.share_population_known) else r.share_population_known,
+                "counties_outside_population_unknown": int(r.counties_outside_population_unknown),
                 "outside": [{"name": x.name, "prefecture": x.prefecture,
                              "hours": None if np.isnan(x.hours) else round(float(x.hours), 2)}
                             for x in rows.itertuples()],
@@ -57,8 +59,10 @@ def coverage(region: str, hours: Iterable[float] = (3, 6, 12, 24), *, hub_ids: I
     """Coverage of ``region``'s counties by its hubs (plan hubs unless ``hub_ids``).
 
     basis 'road': truck time (h) from the nearest hub to the county seat over roads and ferries;
-    'network': fastest time on all modes (no schedules). Population: Natural Earth POP_MAX (partial; the
-    share of counties with a figure is reported as population_known_share).
+    'network': fastest time on all modes (no schedules). Population: Natural Earth POP_MAX, known for a
+    minority of counties: ``share_population_known`` is the covered share of the population *of the counties
+    with a figure* (``population_known_counties``, ``population_known`` people), never a share of an unknown;
+    ``counties_outside_population_unknown`` counts the counties outside whose population is not known.
     """
     if basis not in BASES:
         raise InputError(f"unknown coverage basis {basis!r}; use {' or '.join(BASES)}")
@@ -78,16 +82,20 @@ def coverage(region: str, hours: Iterable[float] = (3, 6, 12, 24), *, hub_ids: I
     c = c.assign(hours=np.where(np.isfinite(best), np.round(best, 3), np.nan),
                  nearest_hub=np.where(np.isfinite(best), [m.hub_ids[h] for h in nearest], ""))
     area_total = c["area_km2"].sum()
-    pop_known = c["pop_ne"].notna()
+    pop_known = c["pop_ne"].notna().to_numpy()
+    pop_tot = float(c.loc[pop_known, "pop_ne"].sum())
     rows, polys = [], []
     for h in hours:
         cov = (c["hours"] <= h).to_numpy()
-        pop_cov = c.loc[cov & pop_known, "pop_ne"].sum()
-        pop_tot = c.loc[pop_known, "pop_ne"].sum()
+        pop_cov = float(c.loc[cov & pop_known, "pop_ne"].sum())
         rows.append({"hours": h, "counties_covered": int(cov.sum()), "counties_total": len(c),
-                     "share_counties": round(cov.mean(), 4), "share_area": round(c.loc[cov, "area_km2"].sum() / area_total, 4),
-                     "share_population": round(pop_cov / pop_tot, 4) if pop_tot else float("nan"),
-                     "population_known_share": round(pop_known.mean(), 4)})
+                     "share_counties": round(cov.mean(), 4),
+                     "share_area": round(c.loc[cov, "area_km2"].sum() / area_total, 4),
+                     # population only over the counties that have a figure: never a share of an unknown
+                     "population_known_counties": int(pop_known.sum()), "population_known": int(pop_tot),
+                     "population_covered": int(pop_cov),
+                     "share_population_known": round(pop_cov / pop_tot, 4) if pop_tot else float("nan"),
+                     "counties_outside_population_unknown": int((~cov & ~pop_known).sum())})
         polys.append({"hours": h, "counties": int(cov.sum()),
                       "geometry": shapely.union_all(c.geometry.values[cov]) if cov.any() else shapely.Polygon()})
     return Coverage(region, basis, c, pd.DataFrame(rows), gpd.GeoDataFrame(polys, crs=4326))

@@ -30,3 +30,19 @@ def unknown(what: str, value: str, choices: Iterable[str], *, list_all: bool = F
     close = suggest(value, choices)
     hint = f"did you mean {', '.join(close)}?" if close else "no close match; check the spelling"
     return UnknownNameError(f"unknown {what} {value!r}; {hint}")
+
+
+LANGS = ("zh", "en", "zh-py")
+
+
+def in_language(zh: str, en: str, lang: str = "zh") -> str:
+    """A place label in one language: 'zh' (Chinese), 'en' (English, falling back to Chinese where no English
+    name exists), 'zh-py' (Chinese with the English or pinyin name in parentheses: '朝阳市 (Chaoyang)')."""
+    if lang == "en":
+        return en or zh
+    if lang == "zh-py" and en and en != zh:
+        code = re.search(r" \([A-Z0-9]{3}\)$", en)
+        if code and zh.endswith(code.group(0)):  # '揭阳潮汕机场 (SWA)' + 'Jieyang Chaoshan (SWA)'
+            en = en[: code.start()]
+        return f"{zh} ({en})"
+    return zh

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 
 from . import settings
+from .names import in_language
 from .errors import GeonetError, InputError
 from .settings import is_hhmm
 from .gazetteer import locate
@@ -39,6 +40,12 @@ class Leg:
     mode: str
     km: float
     hours: float
+    from_en: str = ""
+    to_en: str = ""
+
+    def names(self, lang: str = "zh") -> tuple[str, str]:
+        """(from, to) in one language: 'zh', 'en' or 'zh-py' (Chinese with the English name)."""
+        return in_language(self.from_, self.from_en, lang), in_language(self.to, self.to_en, lang)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -171,23 +178,32 @@ def route(a: str, b: str, *, region: str | None = None, graph: nx.MultiDiGraph |
         raise UnreachableError(f"no {mode} route from {oname} to {dname} on this network "
                                f"({G.graph.get('network', '?')}); they lie in different components") from None
     p = NetworkParams() if params is None else params
+
+    def nm(node) -> tuple[str, str]:
+        dd = G.nodes[node]
+        zh = dd.get("name") or str(node)
+        return zh, dd.get("name_en") or zh
+
     legs: list[Leg] = []
     if o_m > 0:
-        legs.append(Leg(oname, G.nodes[o].get("name", o), "access", o_m * p.detour_factor / 1000,
-                        o_m * p.detour_factor / (p.access_kmh / 3.6) / 3600))
+        legs.append(Leg(oname, nm(o)[0], "access", o_m * p.detour_factor / 1000,
+                        o_m * p.detour_factor / (p.access_kmh / 3.6) / 3600, oname, nm(o)[1]))
     for u, v in zip(path[:-1], path[1:]):
         e = _best_edge(H, u, v)
         nu, nv = (u[0] if isinstance(u, tuple) else u), (v[0] if isinstance(v, tuple) else v)
         km, hrs = e.get("length", 0) / 1000, e.get("travel_time", 0) / 3600
         leg_mode = e.get("mode", "?")
-        name_v = G.nodes[nv].get("name") or nv
+        (zh_u, en_u), (zh_v, en_v) = nm(nu), nm(nv)
+        if zh_u == zh_v and leg_mode in ("access", "transfer"):
+            leg_mode = "handling"  # one place under two ids (a hub and its airport): handling time there
         if legs and legs[-1].mode == leg_mode and leg_mode in ("road", "access"):
-            legs[-1].to, legs[-1].km, legs[-1].hours = name_v, legs[-1].km + km, legs[-1].hours + hrs
+            legs[-1].to, legs[-1].to_en = zh_v, en_v
+            legs[-1].km, legs[-1].hours = legs[-1].km + km, legs[-1].hours + hrs
         else:
-            legs.append(Leg(G.nodes[nu].get("name") or nu, name_v, leg_mode, km, hrs))
+            legs.append(Leg(zh_u, zh_v, leg_mode, km, hrs, en_u, en_v))
     if d_m > 0:
-        legs.append(Leg(G.nodes[d].get("name", d), dname, "access", d_m * p.detour_factor / 1000,
-                        d_m * p.detour_factor / (p.access_kmh / 3.6) / 3600))
+        legs.append(Leg(nm(d)[0], dname, "access", d_m * p.detour_factor / 1000,
+                        d_m * p.detour_factor / (p.access_kmh / 3.6) / 3600, nm(d)[1], dname))
     for leg in legs:
         leg.km, leg.hours = round(leg.km, 2), round(leg.hours, 3)
     nodes = [n[0] if isinstance(n, tuple) else n for n in path]

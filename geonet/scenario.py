@@ -384,7 +384,8 @@ class Scenario:
         for r in cov.summary.itertuples():
             kpis[f"counties_within_{r.hours:g}h"] = int(r.counties_covered)
             kpis[f"share_counties_within_{r.hours:g}h"] = float(r.share_counties)
-            kpis[f"share_population_within_{r.hours:g}h"] = None if np.isnan(r.share_population) else float(r.share_population)
+            kpis[f"share_known_population_within_{r.hours:g}h"] = (None if np.isnan(r.share_population_known)
+                                                                    else float(r.share_population_known))
         for g in res_goals:
             kpis[f"goal_share:{g.id}"] = g.share_met
         return Result(self, res_goals, kpis, od, loads)

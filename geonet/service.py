@@ -10,7 +10,7 @@ Every parameter: geonet.settings.ServiceParams (rationale in SERVICE_RATIONALE).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 import numpy as np
@@ -18,6 +18,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from .engine import Snapshot
+from .names import in_language
 from .errors import InputError
 from .settings import NetworkParams, ServiceParams
 
@@ -66,15 +67,34 @@ class TimedLeg:
     arrive: float
     km: float = 0.0
     waiting: bool = False
+    from_en: str = ""
+    to_en: str = ""
 
     @property
     def hours(self) -> float:
         return (self.arrive - self.depart) / 3600
 
+    def names(self, lang: str = "zh") -> tuple[str, str]:
+        """(from, to) in one language: 'zh', 'en' or 'zh-py' (Chinese with the English name)."""
+        return in_language(self.from_, self.from_en, lang), in_language(self.to, self.to_en, lang)
+
+    def describe(self, lang: str = "zh") -> str:
+        """The leg in words: 'wait at 揭阳潮汕机场 (SWA) for the 08:00 air departure', 'sorting at hub: 汕头市枢纽',
+        'road 金平区 -> 揭东区'."""
+        a, b = self.names(lang)
+        if self.mode.startswith("wait for "):
+            what = self.mode.removeprefix("wait for ")
+            when = clock(self.arrive)[-5:]
+            return (f"wait at {a} for the {when} delivery round" if what == "delivery round"
+                    else f"wait at {a} for the {when} {what} departure")
+        if a == b:  # a step in one place: processing, sorting, handling, the delivery round
+            return f"{self.mode}: {a}"
+        return f"{self.mode} {a} -> {b}"
+
     def to_dict(self) -> dict:
-        return {"from": self.from_, "to": self.to, "mode": self.mode, "depart": clock(self.depart),
-                "arrive": clock(self.arrive), "hours": round(self.hours, 3), "km": round(self.km, 1),
-                "waiting": self.waiting}
+        return {"from": self.from_, "to": self.to, "from_en": self.from_en, "to_en": self.to_en, "mode": self.mode,
+                "depart": clock(self.depart), "arrive": clock(self.arrive), "hours": round(self.hours, 3),
+                "km": round(self.km, 1), "waiting": self.waiting, "step": self.describe()}
 
 
 @dataclass
@@ -182,16 +202,17 @@ class ServiceModel:
                 dep = next_departure(t, [hhmm(w) for w in self.params.air_waves])
             elif mode == "rail":
                 dep = next_departure(t, rail_departures(e))
+            (zh_u, en_u), (zh_v, en_v) = self.label(u), self.label(v)
             if dep > t + 1:
-                legs.append(TimedLeg(G.nodes[u].get("name", u), G.nodes[u].get("name", u), f"wait for {mode}", t,
-                                     dep, 0.0, True))
+                legs.append(TimedLeg(zh_u, zh_u, f"wait for {mode}", t, dep, 0.0, True, en_u, en_u))
             arr = dep + float(e.get("travel_time", 0.0))
-            name_u, name_v = G.nodes[u].get("name", u), G.nodes[v].get("name", v)
             km = float(e.get("length", 0.0)) / 1000
             if legs and legs[-1].mode == mode and mode in ("road", "access") and not legs[-1].waiting:
-                legs[-1].to, legs[-1].arrive, legs[-1].km = name_v, arr, legs[-1].km + km
+                legs[-1].to, legs[-1].to_en, legs[-1].arrive, legs[-1].km = zh_v, en_v, arr, legs[-1].km + km
+            elif zh_u == zh_v and mode in ("access", "transfer"):  # one place under two ids: handling there
+                legs.append(TimedLeg(zh_u, zh_v, "handling", dep, arr, 0.0, False, en_u, en_v))
             else:
-                legs.append(TimedLeg(name_u, name_v, mode, dep, arr, km))
+                legs.append(TimedLeg(zh_u, zh_v, mode, dep, arr, km, False, en_u, en_v))
             t = arr
         return legs, t
 
@@ -221,7 +242,7 @@ class ServiceModel:
             if scheduled:  # departures depend on the clock: simulate from t
                 legs, arr = self._simulate(path, snap, t)
             else:  # no timetable on the way: the same legs, shifted to t
-                legs = [TimedLeg(x.from_, x.to, x.mode, x.depart + t, x.arrive + t, x.km, x.waiting) for x in legs0]
+                legs = [replace(x, depart=x.depart + t, arrive=x.arrive + t) for x in legs0]
                 arr = arr0 + t
             if best is None or arr < best[1] - 1e-6:
                 best = (legs, arr)
@@ -306,9 +327,15 @@ class ServiceModel:
             out[i, np.array(destinations) == o] = np.nan
         return out, network
 
+    def label(self, node: str) -> tuple[str, str]:
+        """(Chinese, English) name of a graph node for legs."""
+        d = self.G.nodes[node]
+        zh = d.get("name", node)
+        return zh, d.get("name_en", "") or zh
+
     def _stop(self, node: str, label: str, t: float, seconds: float) -> TimedLeg:
-        return TimedLeg(self.G.nodes[node].get("name", node), self.G.nodes[node].get("name", node), label, t,
-                        t + seconds)
+        zh, en = self.label(node)
+        return TimedLeg(zh, zh, label, t, t + seconds, 0.0, False, en, en)
 
     def journey(self, o: str, d: str, via_hubs: bool | None = None, cutoff: str | None = None,
                 road_only: bool = False) -> Journey:
@@ -351,6 +378,7 @@ class ServiceModel:
         t = legs[-1].arrive
         start = next_departure(t, [hhmm(r) for r in p.delivery_rounds])
         if start > t + 1:
-            legs.append(TimedLeg(legs[-1].to, legs[-1].to, "wait for delivery round", t, start, 0.0, True))
+            legs.append(TimedLeg(legs[-1].to, legs[-1].to, "wait for delivery round", t, start, 0.0, True,
+                                 legs[-1].to_en, legs[-1].to_en))
         legs.append(self._stop(stops[-1], "delivery round", start, p.round_duration_s))
         return legs, legs[-1].arrive

@@ -18,7 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
 import typer
 from hypothesis import HealthCheck, given, settings as hsettings
 from hypothesis import strategies as st

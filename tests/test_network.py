@@ -160,7 +160,7 @@ def test_cli_route_matches_api(cli):
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == route("广州", "湛江", region="guangdong", mode="road").to_dict()
     out = json.loads(r.stdout)
-    assert out["network"] == "proxy" and set(out["legs"][0]) == {"from", "to", "mode", "km", "hours"}
+    assert out["network"] == "proxy" and set(out["legs"][0]) == {"from", "to", "from_en", "to_en", "mode", "km", "hours"}
 
 
 def test_cli_network_build_and_info(cli, tmp_path):

@@ -4,6 +4,7 @@ a scenario declares. Flight time = great-circle distance / block speed + taxi ti
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 
 import networkx as nx
@@ -27,7 +28,44 @@ def airports() -> pd.DataFrame:
     path = layer_path("airports.csv")
     if not path.is_file():
         raise DataError(f"layer {path} is missing: run `make layers`")
-    return pd.read_csv(path, dtype={"county_adcode": str, "province_adcode": str}, keep_default_na=False)
+    ap = pd.read_csv(path, dtype={"county_adcode": str, "province_adcode": str}, keep_default_na=False)
+    ap["label_zh"], ap["label_en"] = zip(*(airport_labels(r) for r in ap.itertuples()))
+    return ap
+
+
+_GENERIC = re.compile(r"\s*\b(International|Air Base|Airport|Airfield|Regional)\b", re.I)
+
+
+def airport_labels(r) -> tuple[str, str]:
+    """(Chinese, English) label of an airport with its city and code: ('揭阳潮汕机场 (SWA)', 'Jieyang Chaoshan
+    (SWA)'). The Chinese name comes from the hub catalog where the plans name the airport; elsewhere no Chinese
+    airport name exists offline, so it is the city's name with 机场 and the code ('北京机场 (NAY)')."""
+    zh = _catalog_airport_names().get(r.iata)
+    city_zh = re.sub(r"(市|地区|自治州|盟)$", "", str(r.prefecture)) if r.prefecture else ""
+    core = _GENERIC.sub("", str(r.name)).strip()
+    city = _city_en().get(str(r.prefecture)) or str(r.city).strip()  # today's city, not OpenFlights' 2014 one
+    for word in {city, str(r.city).strip()}:  # 'Shantou Jieyang Chaoshan' -> 'Jieyang Chaoshan'
+        if word and core.lower().startswith(word.lower() + " ") and word != city:
+            core = core[len(word):].strip()
+    en = core if core.lower().startswith(city.lower()) else f"{city} {core}".strip()
+    return f"{zh or (city_zh + '机场')} ({r.iata})", f"{en or city} ({r.iata})"
+
+
+@functools.lru_cache(maxsize=1)
+def _city_en() -> dict[str, str]:
+    from ..geography import cities
+
+    c = cities(None)
+    return dict(zip(c["name"], c["name_en"]))
+
+
+@functools.lru_cache(maxsize=1)
+def _catalog_airport_names() -> dict[str, str]:
+    from ..catalog import hubs
+
+    h = hubs(placed=True)
+    h = h[h["kind"] == "airport"]
+    return {i.rsplit("-", 1)[1].upper(): n for i, n in zip(h["id"], h["name_zh"]) if len(i.rsplit("-", 1)[1]) == 3}
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,8 +89,8 @@ def air_network(provinces: set[str] | None, params: NetworkParams,
     ap = ap.set_index("iata")
     G = nx.MultiDiGraph()
     for iata, r in ap.iterrows():
-        G.add_node(air_node(iata), x=float(r.lon), y=float(r.lat), mode="air", kind="airport", name=r["name"],
-                   iata=iata)
+        G.add_node(air_node(iata), x=float(r.lon), y=float(r.lat), mode="air", kind="airport", name=r["label_zh"],
+                   name_en=r["label_en"], iata=iata)
     drop = {tuple(p) for p in removed} | {tuple(reversed(p)) for p in removed}
     pairs = [(s, d, int(n), SOURCE) for s, d, n in routes().itertuples(index=False)]
     for a, b in extra_lines:

@@ -119,6 +119,14 @@ def _join_modes(G: nx.MultiDiGraph, road: Snapper, params: NetworkParams, statio
                        name=f"{d['name']} (road-rail)")
 
 
+def _hub_labels(r) -> tuple[str, str]:
+    """A hub node's (Chinese, English) label: an airport or port is itself; a city hub is the city's hub
+    (汕头市枢纽, 'Shantou hub'), so legs between the city centre and its hub read as two places."""
+    if r.kind in ("airport", "port", "rail station"):
+        return r.name_zh, r.name_en
+    return f"{r.name_zh}枢纽", f"{r.name_en} hub"
+
+
 def _add_places(G: nx.MultiDiGraph, road: Snapper, region: str | None, area, params: NetworkParams) -> None:
     """City centres, county seats and catalog hubs of the area, joined to the nearest road node."""
     rail = Snapper(G, "rail")
@@ -132,7 +140,7 @@ def _add_places(G: nx.MultiDiGraph, road: Snapper, region: str | None, area, par
     hub = hub[shapely.covers(shapely.buffer(area, 0.02), hub.geometry.values)]
     items = [(f"city:{r.adcode}", r.name, r.name_en, "city", r.seat_lon, r.seat_lat) for r in pref.itertuples()]
     items += [(f"county:{r.adcode}", r.name, r.name_en, "county", r.seat_lon, r.seat_lat) for r in cty.itertuples()]
-    items += [(f"hub:{r.id}", r.name_zh, r.name_en, "hub", r.lon, r.lat) for r in hub.itertuples()]
+    items += [(f"hub:{r.id}", *_hub_labels(r), "hub", r.lon, r.lat) for r in hub.itertuples()]
     for node, name, name_en, kind, lon, lat in items:
         G.add_node(node, x=float(lon), y=float(lat), mode="place", kind=kind, name=name, name_en=name_en)
         tgt, dist = road.nearest(lon, lat)

@@ -48,7 +48,7 @@ def proxy_roads(adcodes: set[str], params: NetworkParams) -> nx.MultiDiGraph:
     for code in sorted(adcodes & set(c.index)):
         r = c.loc[code]
         G.add_node(road_node(code), x=float(r.seat_lon), y=float(r.seat_lat), mode="road", kind="junction",
-                   name=r["name"], adcode=code)
+                   name=r["name"], name_en=r["name_en"], adcode=code)
     e = _edges()
     e = e[e["u"].isin(adcodes) & e["v"].isin(adcodes)]
     # the zig-zag through county seats is already longer than the great circle: scale the detour so that

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,7 +138,7 @@ def rail_network(services: list[RailService], area=None, region: str | None = No
                              f"{kmh:,.0f} km/h over the great circle; rail runs at most {hi:g} km/h")
         for p in ends:
             stations[p.name_zh] = p
-            G.add_node(rail_node(p.name_zh), x=p.lon, y=p.lat, mode="rail", kind="station", name=p.name_zh)
+            G.add_node(rail_node(p.name_zh), x=p.lon, y=p.lat, mode="rail", kind="station", name=f"{re.sub('(市|区|县)$', '', p.name_zh)}站", name_en=f"{p.name_en} Station")
         G.add_edge(rail_node(a.name_zh), rail_node(b.name_zh),
                    length=round(km * 1000, 1), travel_time=s.run_minutes * 60,
                    mode="rail", source=s.source, proxy=False, assumption=s.assumption,
