@@ -10,12 +10,13 @@ from .names import unknown
 from .settings import MAINLAND_EXCLUDED, SYSTEMS
 
 
-def hubs(system: str | None = None, region: str | None = None, *, placed: bool | None = None) -> gpd.GeoDataFrame:
+def hubs(system: str | None = None, region: str | None = None, *, placed: bool | None = True) -> gpd.GeoDataFrame:
     """Hub catalog rows, optionally for one ``system`` and/or located in one ``region``.
 
     system: 'guangdong-1+4+6', 'liaoning', 'yrd' or 'national'. region: 'guangdong', 'liaoning', 'yrd',
     'national' (by the province the point, or for unplaced rows the named city, lies in).
-    placed: True keeps only geocoded rows, False only the unplaced ones (with ``unplaced_reason``).
+    placed: True (the default, as `geonet hubs` shows) keeps only geocoded rows; False only the unplaced ones
+    (with ``unplaced_reason``, no point); None every row.
     Each row: id, name_zh, name_en, system, tier, tier_rank, kind, lon/lat (degrees WGS-84), geocode_method,
     precision, cross_check, disagreement, county/prefecture/province (+ adcodes), designations, source,
     quote_id, quote.

@@ -47,7 +47,7 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show full traceback
 
 
 HUB_COLUMNS = ["id", "name_zh", "name_en", "system", "tier", "tier_rank", "kind", "lon", "lat", "city", "province",
-               "geocode_method", "precision", "source", "quote_id"]
+               "geocode_method", "precision", "source", "quote_id", "quote"]
 HUB_TABLE = ["id", "name_zh", "name_en", "tier", "kind", "lon", "lat", "city", "precision"]
 
 
@@ -97,8 +97,8 @@ SEAT_COLUMNS = ["seat_source", "seat_check_km", "seat_check_source", "seat_note"
 @app.command("cities")
 def cities_cmd(
     region: str = typer.Option(..., help="guangdong | liaoning | yrd | national"),
-    fmt: Fmt = typer.Option(Fmt.table, "--format"),
-    out: Optional[Path] = typer.Option(None),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", help="Output format."),
+    out: Optional[Path] = typer.Option(None, help="Write to this file instead of stdout."),
 ) -> None:
     """Prefecture-level cities of a region."""
     df = geography.cities(region)
@@ -109,8 +109,8 @@ def cities_cmd(
 @app.command("counties")
 def counties_cmd(
     region: str = typer.Option(..., help="guangdong | liaoning | yrd | national"),
-    fmt: Fmt = typer.Option(Fmt.table, "--format"),
-    out: Optional[Path] = typer.Option(None),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", help="Output format."),
+    out: Optional[Path] = typer.Option(None, help="Write to this file instead of stdout."),
 ) -> None:
     """County-level units of a region."""
     df = geography.counties(region)
@@ -121,7 +121,7 @@ def counties_cmd(
 @app.command("locate")
 def locate_cmd(
     name: str = typer.Argument(..., help="Chinese, pinyin or English name, adcode or hub id"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Resolve a place name (zh, pinyin, English, code)."""
     p = gazetteer.locate(name)
@@ -196,7 +196,7 @@ def network_build(
 def network_info(
     path: Optional[Path] = typer.Argument(None, help="A saved network (.graphml/.gpkg)"),
     region: Optional[str] = typer.Option(None, help="Or the default network of a region"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Size, km and hours by mode, components, sources."""
     if path is None and region is None:
@@ -219,7 +219,7 @@ def network_info(
 @app.command("route")
 def route_cmd(
     origin: str = typer.Argument(..., help="Place name, hub id, or lon,lat"),
-    destination: str = typer.Argument(...),
+    destination: str = typer.Argument(..., help="Place name, hub id, or lon,lat"),
     region: Optional[str] = typer.Option(None, help="guangdong | liaoning | yrd | national"),
     mode: str = typer.Option("multimodal", help="road | rail | air | multimodal"),
     via_hubs: bool = typer.Option(False, "--via-hubs", help="Door-to-door through the plan's hubs (service model)"),
@@ -241,11 +241,10 @@ def route_cmd(
             raise routing.UnreachableError(f"{j.origin} -> {j.destination}: unreachable on the {region} network")
         o_name, d_name = j.legs[0].names(lang.value)[0], j.legs[-1].names(lang.value)[1]
         typer.echo(f"{o_name} -> {d_name}: door to door {j.door_to_door_hours:.2f} h, delivered "
-                   f"{j.to_dict()['delivered']} (network {j.network_hours:.2f} h, direct {j.direct_hours:.2f} h, "
+                   f"{j.delivered_at} (network {j.network_hours:.2f} h, direct {j.direct_hours:.2f} h, "
                    f"via {', '.join(j.via) or '-'}) [PROXY roads]")
         for leg in j.legs:
-            d = leg.to_dict()
-            typer.echo(f"  {d['depart']:>9s} -> {d['arrive']:>9s}  {leg.hours:5.2f} h  {leg.describe(lang.value)}"
+            typer.echo(f"  {leg.depart_at:>9s} -> {leg.arrive_at:>9s}  {leg.hours:5.2f} h  {leg.describe(lang.value)}"
                        f"{'  ' + str(round(leg.km)) + ' km' if leg.km else ''}")
         return
     G = network.load(network_file) if network_file else None
@@ -302,7 +301,7 @@ def coverage_cmd(
     region: str = typer.Option(..., help="guangdong | liaoning | yrd | national"),
     hours: str = typer.Option("3,6,12,24", help="Comma list of thresholds (h)"),
     basis: str = typer.Option("road", help="road (truck time from the nearest hub) | network (all modes)"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Counties, area, population within H hours of a hub."""
     from .coverage import coverage
@@ -336,7 +335,7 @@ def coverage_cmd(
 @app.command("goals")
 def goals_cmd(
     region: str = typer.Option(..., help="guangdong | liaoning | yrd | national"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     explain: bool = typer.Option(False, "--explain", help="Also print every assumption and the goals out of scope"),
 ) -> None:
     """Test the plans' time goals (pass/fail, worst pairs)."""
@@ -427,11 +426,11 @@ def _kpi_lines(table) -> list[str]:
 
 
 @sc_app.command("run")
-def scenario_run(path: Path = typer.Argument(..., help="Scenario YAML"), as_json: bool = typer.Option(False, "--json")) -> None:
+def scenario_run(path: Path = typer.Argument(..., help="Scenario YAML"), as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """Run one scenario: goal table and KPIs."""
     from .scenario import Scenario
 
-    res = Scenario.from_yaml(path).run()
+    res = Scenario.from_yaml(path).run(progress=True)
     if as_json:
         typer.echo(json.dumps(res.to_dict(), ensure_ascii=False))
         return
@@ -448,7 +447,7 @@ def scenario_run(path: Path = typer.Argument(..., help="Scenario YAML"), as_json
 def scenario_compare(
     a: Path = typer.Argument(..., help="Scenario A (YAML)"),
     b: Path = typer.Argument(..., help="Scenario B (YAML)"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     map_out: Optional[Path] = typer.Option(None, "--map", help="Write a comparison map (.html)"),
 ) -> None:
     """Compare two scenarios: KPI deltas, flips, map."""
@@ -456,7 +455,7 @@ def scenario_compare(
     from .scenario import Scenario, compare
 
     sa, sb = Scenario.from_yaml(a), Scenario.from_yaml(b)
-    cmp = compare(sa, sb)
+    cmp = compare(sa, sb, progress=True)
     if map_out is not None:
         save_map(geonet_map(sb.region, model=sb.model(), comparison=cmp.map_changes()), map_out)
         typer.echo(f"wrote {map_out}", err=True)
@@ -488,7 +487,7 @@ def optimize_cmd(
     allocation: str = typer.Option("single", help="single | multiple (benchmark instances)"),
     alpha: float = typer.Option(1.0, help="CAB inter-hub discount (collection = distribution = 1)"),
     nodes: Optional[int] = typer.Option(None, "--nodes", help="CAB: use the first N nodes (10, 15, 20, 25)"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Hub placement (median, center, coverage); AP/CAB."""
     from .optimize import HubInstance, PHubMedian
@@ -521,7 +520,7 @@ def optimize_cmd(
         raise InputError("give --region and --p (or --instance FILE for a benchmark)")
     from .placement import optimize_region
 
-    res = optimize_region(region, p, objective, hours=hours, candidates=candidates)
+    res = optimize_region(region, p, objective, hours=hours, candidates=candidates, progress=True)
     if as_json:
         typer.echo(json.dumps(res, ensure_ascii=False))
         return
@@ -538,7 +537,7 @@ def optimize_cmd(
 
 
 @app.command("doctor")
-def doctor_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+def doctor_cmd(as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """Report versions, layers, cache and Chromium."""
     from .doctor import report
 
@@ -566,7 +565,7 @@ def doctor_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
 def calibrate_cmd(
     region: Optional[str] = typer.Option(None, help="guangdong | liaoning | yrd | national"),
     bbox: Optional[str] = typer.Option(None, help="west,south,east,north instead of a region"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Re-estimate the proxy detour factor from OSM."""
     from .network.calibrate import calibrate

@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 
 from . import checks
+from .display import TableRepr
 from .errors import InputError
 from .geography import counties
 from .models import service_model
@@ -20,8 +21,8 @@ from .service import ServiceModel
 BASES = ("road", "network")
 
 
-@dataclass
-class Coverage:
+@dataclass(repr=False)
+class Coverage(TableRepr):
     """counties: one row per county (hours from its nearest hub, that hub); summary: one row per threshold;
     areas: service-area polygons per threshold (EPSG:4326)."""
 
@@ -30,6 +31,13 @@ class Coverage:
     counties: gpd.GeoDataFrame
     summary: pd.DataFrame
     areas: gpd.GeoDataFrame
+
+    def _title(self) -> str:
+        return (f"Coverage of {self.region}'s {len(self.counties)} counties by its hubs ({self.basis} hours, PROXY "
+                "roads); population only over the counties with a Natural Earth figure")
+
+    def _table(self) -> pd.DataFrame:
+        return self.summary
 
     def outside(self, hours: float) -> pd.DataFrame:
         """Counties not within ``hours`` of any hub (unreachable ones included, hours NaN)."""

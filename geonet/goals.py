@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 from dataclasses import asdict, dataclass, field
 
+import pandas as pd
 import yaml
 
+from .display import TableRepr
 from .errors import DataError, InputError
 from .gazetteer import locate
 from .geography import cities, counties, region_provinces
@@ -28,8 +30,8 @@ def goal_book() -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-@dataclass
-class GoalResult:
+@dataclass(repr=False)
+class GoalResult(TableRepr):
     id: str
     source: str
     description: str
@@ -48,8 +50,26 @@ class GoalResult:
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("pairs")
-        d["pass"] = d.pop("passed")
         return d
+
+    def _title(self) -> str:
+        return (f"GoalResult {self.id} ({self.region}): {'PASS' if self.passed else 'FAIL'}, {self.pairs_met}/"
+                f"{self.pairs_total} pairs within {self.threshold_hours:g} h ({self.share_met:.1%}; target "
+                f"{self.target_share:.0%}), {self.pairs_unreachable} unreachable")
+
+    def _table(self) -> pd.DataFrame:
+        rows = [{"worst pair": f"{w['origin']} -> {w['destination']}",
+                 "door_to_door_hours": w.get("door_to_door_hours"), "via": ",".join(w.get("via", []))}
+                for w in self.worst[:5]]
+        return pd.DataFrame(rows)
+
+
+def goal_table(results: list[GoalResult]) -> pd.DataFrame:
+    """One row per goal: id, verdict, pairs met / total, share, target, threshold (h)."""
+    return pd.DataFrame([{"goal": g.id, "verdict": "PASS" if g.passed else "FAIL",
+                          "met": f"{g.pairs_met}/{g.pairs_total}", "share_met": round(g.share_met, 3),
+                          "target": g.target_share, "threshold_h": g.threshold_hours,
+                          "unreachable": g.pairs_unreachable} for g in results])
 
 
 def _nodes(spec: str, region: str) -> list[tuple[str, str, str]]:
@@ -103,7 +123,7 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5) ->
     m.prepare([o for o, _ in pairs])
     for o, d in pairs:
         j = m.journey(o, d, via_hubs=goal.get("via_hubs"), cutoff=cutoff)
-        ok = j.reachable and (j.delivered < limit - 1e-6 if strict else j.delivered <= limit + 1e-6)
+        ok = j.reachable and (j.delivered_s < limit - 1e-6 if strict else j.delivered_s <= limit + 1e-6)
         journeys.append((ok, j))
     met = int(sum(bool(ok) for ok, _ in journeys))
     unreachable = int(sum(not j.reachable for _, j in journeys))

@@ -79,13 +79,16 @@ def geonet_map(region: str, *, layers: Iterable[str] = LAYERS, goal: str | None 
                hours: Iterable[float] = (3, 6, 12, 24), comparison: dict | None = None) -> folium.Map:
     """A folium Map of ``region`` with the chosen layers (names in ``LAYERS``).
 
-    goal: a goal id of scenarios/goals.yaml to draw (default: the region's first goal);
+    goal: a goal id of scenarios/goals.yaml to draw (default: the region's first goal); naming one adds the
+    'goal' layer when ``layers`` lacks it;
     model: a ServiceModel (e.g. a scenario's) instead of the plan's default;
     comparison: {'added': [hub ids], 'removed': [...], 'flipped': [(origin, destination, 'met'|'missed')]}
     from geonet.compare, drawn as its own layer.
     """
     region_provinces(region)
     layers = list(layers)
+    if goal is not None and "goal" not in layers:
+        layers.append("goal")  # naming a goal asks for the layer that draws it
     bad = [x for x in layers if x not in LAYERS]
     if bad:
         raise InputError(f"unknown map layer(s) {', '.join(bad)}; layers are {', '.join(LAYERS)}")

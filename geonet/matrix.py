@@ -14,7 +14,7 @@ from .errors import InputError
 from .gazetteer import locate
 from .geography import cities, counties
 from .models import plan_hubs, service_model
-from .service import ServiceModel, clock
+from .service import ServiceModel
 
 PLACE_SETS = ("cities", "hubs", "counties")
 
@@ -98,7 +98,7 @@ def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Itera
         rows.append({
             "origin": on, "destination": dn, "origin_node": o, "destination_node": d, "reachable": j.reachable,
             "network_hours": _num(j.network_hours), "door_to_door_hours": _num(j.door_to_door_hours),
-            "direct_hours": _num(j.direct_hours), "delivered": clock(j.delivered) if j.delivered is not None else "",
+            "direct_hours": _num(j.direct_hours), "delivered": j.delivered_at or "",
             "km": _num(j.km), "via": ";".join(j.via),
             "critical_leg": f"{crit.mode} {crit.from_}->{crit.to}, {crit.hours:.2f} h" if crit else "",
         })

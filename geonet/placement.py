@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from . import checks
 from .errors import InputError
@@ -66,12 +67,17 @@ def _candidates(c: pd.DataFrame, path: str | Path | None) -> list[int] | None:
 
 def optimize_region(region: str, p: int, objective: str = "median", *, hours: float | None = None,
                     candidates: str | Path | None = None, time_limit: float = 120.0,
-                    compare_with_plan: bool = True) -> dict:
+                    compare_with_plan: bool = True, progress: bool = False) -> dict:
     """Choose ``p`` hub cities of ``region``: 'median' (min demand-weighted hub-routed hours, single allocation),
     'center' (min worst pair, nearest-hub allocation), 'coverage' (max demand within ``hours`` of a hub)."""
     if objective not in OBJECTIVES:
         raise InputError(f"unknown objective {objective!r}; use {', '.join(OBJECTIVES)}")
+    bar = tqdm(total=2 + compare_with_plan, desc=f"optimise {region} {objective} p={p}", unit="step",
+               disable=not progress, leave=False)
+    bar.set_postfix_str("city network hours")
     c, T = city_matrix(region)
+    bar.update()
+    bar.set_postfix_str("solving")
     n = len(c)
     if not 1 <= p <= n:
         raise InputError(f"--p {p}: must be between 1 and the {n} cities of {region}")
@@ -107,6 +113,8 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
         weights = W.sum(axis=1)
         sol = max_covering(T, weights, hours, p, cand)
         unit = f"share of demand within {hours:g} h of a hub"
+    bar.update()
+    bar.set_postfix_str("comparing with the plan's layout")
     out = {"region": region, "objective": objective, "p": p, "value": round(float(sol.objective), 6), "unit": unit,
            "hubs": [c.loc[h, "name"] for h in sol.hubs], "optimal": sol.optimal, "method": sol.method,
            "seconds": round(sol.seconds, 2), "demand": demand_note, "network": "proxy",
@@ -132,6 +140,8 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
         base = Scenario.from_yaml(scenarios_dir() / PLAN_SCENARIO[region])
         opt = Scenario.from_dict({"name": f"optimised {objective} p={p}", "region": region,
                                   "hubs": [{"city": c.loc[h, "name"], "tier": 2} for h in sol.hubs]})
-        cmp = compare(base, opt)
+        cmp = compare(base, opt, progress=progress)
         out["kpis_vs_plan"] = cmp.table.to_dict(orient="records")
+        bar.update()
+    bar.close()
     return out

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 
 from . import settings
+from .display import TableRepr
 from .names import in_language
 from .errors import GeonetError, InputError
 from .settings import is_hhmm
@@ -53,8 +54,8 @@ class Leg:
         return {"from": d["from"], **{k: v for k, v in d.items() if k != "from"}}
 
 
-@dataclass
-class Route:
+@dataclass(repr=False)
+class Route(TableRepr):
     """A fastest path: total km and hours, the network it ran on, and its legs."""
 
     origin: str
@@ -65,6 +66,16 @@ class Route:
     network: str
     legs: list[Leg] = field(default_factory=list)
     nodes: list[str] = field(default_factory=list, repr=False)
+
+    def _title(self) -> str:
+        proxy = " (PROXY roads)" if self.network == "proxy" else ""
+        return f"Route {self.origin} -> {self.destination} ({self.mode}): {self.hours:.2f} h, {self.km:.1f} km{proxy}"
+
+    def _table(self):
+        import pandas as pd
+
+        return pd.DataFrame([{"mode": x.mode, "from": x.from_, "to": x.to, "km": x.km, "hours": x.hours}
+                             for x in self.legs])
 
     def to_dict(self) -> dict:
         return {"origin": self.origin, "destination": self.destination, "mode": self.mode, "km": self.km,

@@ -16,14 +16,16 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import yaml
+from tqdm import tqdm
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .catalog import hubs as catalog_hubs
 from .coverage import coverage
+from .display import TableRepr
 from .errors import InputError
 from .gazetteer import locate
 from .geography import cities
-from .goals import GoalResult, goals
+from .goals import GoalResult, goal_table, goals
 from .matrix import od_matrix
 from .network import build
 from .network.rail import declared_service
@@ -284,7 +286,7 @@ class Scenario:
     def hub_table(self) -> pd.DataFrame:
         """Resolved hubs: id, name, tier_rank, node (graph node), lon, lat."""
         cat = catalog_hubs(placed=True).set_index("id")
-        allcat = catalog_hubs().set_index("id")
+        allcat = catalog_hubs(placed=None).set_index("id")
         region_cities = set(cities(self.region)["adcode"])
         rows = []
         base_ids = {h.id for h in self.spec.hubs if h.id} | {f"city:{h.city}" for h in self.spec.hubs if h.city}
@@ -360,13 +362,22 @@ class Scenario:
             self._model = ServiceModel(G, self.hub_table(), self.service_params(), params, assign)
         return self._model
 
-    def run(self) -> Result:
-        """Goal table, KPIs and the city OD matrix of this scenario."""
-        m = self.model()
-        res_goals = goals(self.region, model_region={self.region: m})
-        od = od_matrix("cities", "cities", region=self.region, model=m)
+    def run(self, progress: bool = False) -> Result:
+        """Goal table, KPIs and the city OD matrix of this scenario (``progress``: a tqdm bar on stderr)."""
+        with tqdm(total=4, desc=f"scenario {self.name}", unit="step", disable=not progress, leave=False) as bar:
+            bar.set_postfix_str("network and model")
+            m = self.model()
+            bar.update()
+            bar.set_postfix_str("goals")
+            res_goals = goals(self.region, model_region={self.region: m})
+            bar.update()
+            bar.set_postfix_str("city OD matrix")
+            od = od_matrix("cities", "cities", region=self.region, model=m)
+            bar.update()
+            bar.set_postfix_str("coverage")
+            cov = coverage(self.region, (12, 24), model=m)
+            bar.update()
         ok = od[od["reachable"]]
-        cov = coverage(self.region, (12, 24), model=m)
         pop = cities(None).set_index("name")["pop_ne"]
         loads = {}
         for hid in m.hub_ids.values():
@@ -391,8 +402,8 @@ class Scenario:
         return Result(self, res_goals, kpis, od, loads)
 
 
-@dataclass
-class Result:
+@dataclass(repr=False)
+class Result(TableRepr):
     """What a scenario run returns: goal results, KPIs (dict), the city OD matrix, hub loads."""
 
     scenario: Scenario
@@ -406,9 +417,17 @@ class Result:
                 "hubs": list(self.scenario.model().hub_ids.values()), "kpis": self.kpis, "hub_loads": self.hub_loads,
                 "goals": [g.to_dict() for g in self.goals]}
 
+    def _title(self) -> str:
+        return (f"Result of scenario {self.scenario.name!r} ({self.scenario.region}, PROXY roads): "
+                f"{sum(g.passed for g in self.goals)}/{len(self.goals)} goals pass; "
+                f"door to door mean {self.kpis.get('door_to_door_mean_h')} h, p95 {self.kpis.get('door_to_door_p95_h')} h")
 
-@dataclass
-class Comparison:
+    def _table(self) -> pd.DataFrame:
+        return goal_table(self.goals)
+
+
+@dataclass(repr=False)
+class Comparison(TableRepr):
     """Side-by-side KPIs with deltas, hubs added/removed, and per goal the pairs that flip."""
 
     a: Result
@@ -423,6 +442,15 @@ class Comparison:
                 "kpis": self.table.to_dict(orient="records"), "hubs_added": self.added, "hubs_removed": self.removed,
                 "flips": {g: {k: [list(p) for p in v] for k, v in f.items()} for g, f in self.flips.items()}}
 
+    def _title(self) -> str:
+        n = sum(len(f["now_met"]) + len(f["now_missed"]) for f in self.flips.values())
+        return (f"Comparison of {self.a.scenario.name!r} (A) and {self.b.scenario.name!r} (B), "
+                f"{self.b.scenario.region}: hubs added {', '.join(self.added) or '-'}, removed "
+                f"{', '.join(self.removed) or '-'}; {n} pairs flip")
+
+    def _table(self) -> pd.DataFrame:
+        return self.table.rename(columns={"a": "A", "b": "B", "delta": "B - A"})
+
     def map_changes(self) -> dict:
         flipped = []
         for f in self.flips.values():
@@ -430,10 +458,10 @@ class Comparison:
         return {"added": self.added, "removed": self.removed, "flipped": flipped}
 
 
-def compare(a: Scenario | Result, b: Scenario | Result) -> Comparison:
-    """Compare two scenarios (or their results) of the same region."""
-    ra = a if isinstance(a, Result) else a.run()
-    rb = b if isinstance(b, Result) else b.run()
+def compare(a: Scenario | Result, b: Scenario | Result, progress: bool = False) -> Comparison:
+    """Compare two scenarios (or their results) of the same region (``progress``: tqdm bars on stderr)."""
+    ra = a if isinstance(a, Result) else a.run(progress)
+    rb = b if isinstance(b, Result) else b.run(progress)
     if ra.scenario.region != rb.scenario.region:
         raise InputError(f"cannot compare a {ra.scenario.region} scenario with a {rb.scenario.region} one")
     rows = []

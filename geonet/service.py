@@ -18,6 +18,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from .engine import Snapshot
+from .display import TableRepr
 from .names import in_language
 from .errors import InputError
 from .settings import NetworkParams, ServiceParams
@@ -58,13 +59,14 @@ def rail_departures(edge: dict) -> list[float]:
 
 @dataclass
 class TimedLeg:
-    """One leg of a journey; depart/arrive are seconds after day-D midnight."""
+    """One leg of a journey: depart_s/arrive_s are seconds after midnight of the posting day D (depart_at and
+    arrive_at give them as 'D+1 08:00'); hours is the leg's duration; km its distance."""
 
     from_: str
     to: str
     mode: str
-    depart: float
-    arrive: float
+    depart_s: float
+    arrive_s: float
     km: float = 0.0
     waiting: bool = False
     from_en: str = ""
@@ -72,7 +74,16 @@ class TimedLeg:
 
     @property
     def hours(self) -> float:
-        return (self.arrive - self.depart) / 3600
+        return (self.arrive_s - self.depart_s) / 3600
+
+    @property
+    def depart_at(self) -> str:
+        """Departure as 'D+1 08:00' (day D = the posting day)."""
+        return clock(self.depart_s)
+
+    @property
+    def arrive_at(self) -> str:
+        return clock(self.arrive_s)
 
     def names(self, lang: str = "zh") -> tuple[str, str]:
         """(from, to) in one language: 'zh', 'en' or 'zh-py' (Chinese with the English name)."""
@@ -84,7 +95,7 @@ class TimedLeg:
         a, b = self.names(lang)
         if self.mode.startswith("wait for "):
             what = self.mode.removeprefix("wait for ")
-            when = clock(self.arrive)[-5:]
+            when = self.arrive_at[-5:]
             return (f"wait at {a} for the {when} delivery round" if what == "delivery round"
                     else f"wait at {a} for the {when} {what} departure")
         if a == b:  # a step in one place: processing, sorting, handling, the delivery round
@@ -93,24 +104,39 @@ class TimedLeg:
 
     def to_dict(self) -> dict:
         return {"from": self.from_, "to": self.to, "from_en": self.from_en, "to_en": self.to_en, "mode": self.mode,
-                "depart": clock(self.depart), "arrive": clock(self.arrive), "hours": round(self.hours, 3),
+                "depart_at": self.depart_at, "arrive_at": self.arrive_at, "hours": round(self.hours, 3),
                 "km": round(self.km, 1), "waiting": self.waiting, "step": self.describe()}
 
 
-@dataclass
-class Journey:
+@dataclass(repr=False)
+class Journey(TableRepr):
     """Door-to-door result for one origin-destination pair. Hours are None when unreachable."""
 
     origin: str
     destination: str
     reachable: bool
     door_to_door_hours: float | None
-    delivered: float | None
+    delivered_s: float | None  # seconds after midnight of the posting day D; delivered_at gives 'D+1 18:00'
     network_hours: float | None
     direct_hours: float | None
     km: float | None
     via: list[str] = field(default_factory=list)
     legs: list[TimedLeg] = field(default_factory=list)
+
+    def _title(self) -> str:
+        if not self.reachable:
+            return f"Journey {self.origin} -> {self.destination}: unreachable"
+        return (f"Journey {self.origin} -> {self.destination}: door to door {self.door_to_door_hours:.2f} h, "
+                f"delivered {self.delivered_at}, via {', '.join(self.via) or '-'}")
+
+    def _table(self) -> pd.DataFrame:
+        return pd.DataFrame([{"depart": x.depart_at, "arrive": x.arrive_at, "hours": round(x.hours, 2),
+                              "step": x.describe(), "km": round(x.km, 1)} for x in self.legs])
+
+    @property
+    def delivered_at(self) -> str | None:
+        """Delivery time as the CLI shows it: 'D+1 18:00'."""
+        return None if self.delivered_s is None else clock(self.delivered_s)
 
     @property
     def critical_leg(self) -> TimedLeg | None:
@@ -123,7 +149,7 @@ class Journey:
         crit = self.critical_leg
         return {"origin": self.origin, "destination": self.destination, "reachable": self.reachable,
                 "door_to_door_hours": None if self.door_to_door_hours is None else round(self.door_to_door_hours, 3),
-                "delivered": None if self.delivered is None else clock(self.delivered),
+                "delivered_at": self.delivered_at,
                 "network_hours": None if self.network_hours is None else round(self.network_hours, 3),
                 "direct_hours": None if self.direct_hours is None else round(self.direct_hours, 3),
                 "km": None if self.km is None else round(self.km, 1), "via": self.via,
@@ -208,7 +234,7 @@ class ServiceModel:
             arr = dep + float(e.get("travel_time", 0.0))
             km = float(e.get("length", 0.0)) / 1000
             if legs and legs[-1].mode == mode and mode in ("road", "access") and not legs[-1].waiting:
-                legs[-1].to, legs[-1].to_en, legs[-1].arrive, legs[-1].km = zh_v, en_v, arr, legs[-1].km + km
+                legs[-1].to, legs[-1].to_en, legs[-1].arrive_s, legs[-1].km = zh_v, en_v, arr, legs[-1].km + km
             elif zh_u == zh_v and mode in ("access", "transfer"):  # one place under two ids: handling there
                 legs.append(TimedLeg(zh_u, zh_v, "handling", dep, arr, 0.0, False, en_u, en_v))
             else:
@@ -242,7 +268,7 @@ class ServiceModel:
             if scheduled:  # departures depend on the clock: simulate from t
                 legs, arr = self._simulate(path, snap, t)
             else:  # no timetable on the way: the same legs, shifted to t
-                legs = [replace(x, depart=x.depart + t, arrive=x.arrive + t) for x in legs0]
+                legs = [replace(x, depart_s=x.depart_s + t, arrive_s=x.arrive_s + t) for x in legs0]
                 arr = arr0 + t
             if best is None or arr < best[1] - 1e-6:
                 best = (legs, arr)
@@ -364,7 +390,7 @@ class ServiceModel:
     def _run(self, stops: list[str], t0: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
         p = self.params
         legs = [self._stop(stops[0], "processing at origin centre", t0, p.origin_processing_s)]
-        t = legs[-1].arrive
+        t = legs[-1].arrive_s
         for a, b in zip(stops[:-1], stops[1:]):
             seg = self.segment(a, b, t, road_only)
             if seg is None:
@@ -373,12 +399,12 @@ class ServiceModel:
             t = seg[1]
             if b in self.sort_s and b != stops[-1]:
                 legs.append(self._stop(b, "sorting at hub", t, self.sort_s[b]))
-                t = legs[-1].arrive
+                t = legs[-1].arrive_s
         legs.append(self._stop(stops[-1], "processing at destination centre", t, p.dest_processing_s))
-        t = legs[-1].arrive
+        t = legs[-1].arrive_s
         start = next_departure(t, [hhmm(r) for r in p.delivery_rounds])
         if start > t + 1:
             legs.append(TimedLeg(legs[-1].to, legs[-1].to, "wait for delivery round", t, start, 0.0, True,
                                  legs[-1].to_en, legs[-1].to_en))
         legs.append(self._stop(stops[-1], "delivery round", start, p.round_duration_s))
-        return legs, legs[-1].arrive
+        return legs, legs[-1].arrive_s

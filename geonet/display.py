@@ -1,0 +1,30 @@
+"""Short printed forms of result objects: a title line and a table (``repr``), an HTML table in Jupyter
+(``_repr_html_``). Results are large (an OD matrix, hundreds of pairs); printing one shows a summary."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+MAX_ROWS = 20
+
+
+class TableRepr:
+    """Mix-in: a class gives ``_title()`` (one line) and ``_table()`` (a DataFrame); printing shows both."""
+
+    def _title(self) -> str:  # pragma: no cover - every user overrides it
+        return type(self).__name__
+
+    def _table(self) -> pd.DataFrame:  # pragma: no cover
+        return pd.DataFrame()
+
+    def __repr__(self) -> str:
+        t = self._table()
+        body = t.to_string(index=False, max_rows=MAX_ROWS, max_colwidth=48) if len(t.columns) else ""
+        return f"{self._title()}\n{body}".rstrip()
+
+    def _repr_html_(self) -> str:
+        t = self._table()
+        return (f"<p><b>{html.escape(self._title())}</b></p>"
+                + (t.to_html(index=False, max_rows=MAX_ROWS, escape=True) if len(t.columns) else ""))
