@@ -72,15 +72,20 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
     'center' (min worst pair, nearest-hub allocation), 'coverage' (max demand within ``hours`` of a hub)."""
     if objective not in OBJECTIVES:
         raise InputError(f"unknown objective {objective!r}; use {', '.join(OBJECTIVES)}")
+    if objective == "coverage":
+        if hours is None:
+            raise InputError("--objective coverage needs --hours H (a positive number)")
+        hours = checks.number(hours, "--hours", "hours", 0, 24 * 14, lo_open=True)
+    n = len(cities(region))
+    if not 1 <= p <= n:
+        raise InputError(f"--p {p}: must be between 1 and the {n} cities of {region}")
+    cand = _candidates(cities(region).reset_index(drop=True), candidates)  # checked before any long work
     bar = tqdm(total=2 + compare_with_plan, desc=f"optimise {region} {objective} p={p}", unit="step",
                disable=not progress, leave=False)
     bar.set_postfix_str("city network hours")
     c, T = city_matrix(region)
     bar.update()
     bar.set_postfix_str("solving")
-    n = len(c)
-    if not 1 <= p <= n:
-        raise InputError(f"--p {p}: must be between 1 and the {n} cities of {region}")
     if not np.isfinite(T).all():
         bad = sorted({c.loc[i, "name"] for i in np.argwhere(~np.isfinite(T))[:, 0]})
         T = np.where(np.isfinite(T), T, 1e4)  # unreachable pairs carry a prohibitive cost, and are named
@@ -88,7 +93,6 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
     else:
         unreachable_note = ""
     W, demand_note = _demand(c)
-    cand = _candidates(c, candidates)
     t0 = time.perf_counter()
     if objective == "median":
         inst = HubInstance(T, W, p)
@@ -107,9 +111,6 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
         sol = PHubCenter(HubInstance(T, W, p), cand).solve(time_limit)
         unit = "worst pair's hub-routed network hours"
     else:
-        if hours is None:
-            raise InputError("--objective coverage needs --hours H (a positive number)")
-        hours = checks.number(hours, "--hours", "hours", 0, 24 * 14, lo_open=True)
         weights = W.sum(axis=1)
         sol = max_covering(T, weights, hours, p, cand)
         unit = f"share of demand within {hours:g} h of a hub"
