@@ -239,7 +239,10 @@ def route_cmd(
             return
         if not j.reachable:
             raise routing.UnreachableError(f"{j.origin} -> {j.destination}: unreachable on the {region} network")
-        o_name, d_name = j.legs[0].names(lang.value)[0], j.legs[-1].names(lang.value)[1]
+        from .names import in_language
+
+        o_name, d_name = in_language(j.origin, j.origin_en, lang.value), in_language(j.destination, j.destination_en,
+                                                                                      lang.value)
         typer.echo(f"{o_name} -> {d_name}: door to door {j.door_to_door_hours:.2f} h, delivered "
                    f"{j.delivered_at} (network {j.network_hours:.2f} h, direct {j.direct_hours:.2f} h, "
                    f"via {', '.join(j.via) or '-'}) [PROXY roads]")
@@ -337,39 +340,53 @@ def goals_cmd(
     region: str = typer.Option(..., help="guangdong | liaoning | yrd | national"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     explain: bool = typer.Option(False, "--explain", help="Also print every assumption and the goals out of scope"),
+    sensitivity: bool = typer.Option(False, "--sensitivity",
+                                     help="Sweep each key assumption over a stated range: where each verdict flips"),
 ) -> None:
-    """Test the plans' time goals (pass/fail, worst pairs)."""
+    """Test the plans' time goals (pass/fail, why, where it flips)."""
     from .goals import goals as run_goals
     from .goals import out_of_scope
-    from .settings import RATIONALE, SERVICE_RATIONALE, NetworkParams, ServiceParams
+    from .sensitivity import describe
+    from .settings import PRODUCT_RATIONALE, RATIONALE, SERVICE_RATIONALE, NetworkParams, ServiceParams
 
-    res = run_goals(region)
+    res = run_goals(region, sensitivity=sensitivity, progress=True)
     if as_json:
         out = {"region": region, "network": "proxy", "goals": [r.to_dict() for r in res]}
         if explain:
             out["assumptions"] = {"service": {k: [str(getattr(ServiceParams(), k)), v] for k, v in SERVICE_RATIONALE.items()},
-                                  "network": {k: [str(getattr(NetworkParams(), k)), v] for k, v in RATIONALE.items()}}
+                                  "network": {k: [str(getattr(NetworkParams(), k)), v] for k, v in RATIONALE.items()},
+                                  "products": PRODUCT_RATIONALE}
             out["out_of_scope"] = out_of_scope()
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
     typer.echo(f"time goals for {region} (door to door on the PROXY road network + OpenFlights 2014 air)")
     for r in res:
-        typer.echo(f"{'PASS' if r.passed else 'FAIL'} {r.id} [{r.source}] {r.description}")
-        typer.echo(f"     threshold {r.threshold_hours:g} h from posting; {r.pairs_met}/{r.pairs_total} pairs met "
-                   f"({r.share_met:.1%}; target {r.target_share:.0%}); unreachable {r.pairs_unreachable}")
+        typer.echo(f"{r.verdict} {r.id} [{r.source}] {r.description}")
+        typer.echo(f"     product {r.product}; threshold {r.threshold_hours:g} h from posting; {r.pairs_met}/"
+                   f"{r.pairs_total} pairs met ({r.share_met:.1%}; target {r.target_share:.0%}); missed "
+                   f"{r.pairs_missed}; unreachable {r.pairs_unreachable}")
+        if r.unattainable_reason:
+            typer.echo(f"     unattainable under its assumptions: {r.unattainable_reason}")
+        for place, why in r.excluded.items():
+            typer.echo(f"     excluded: {place} ({why})")
+        if r.binding_steps:
+            typer.echo("     missed pairs decided by: " + ", ".join(f"{k} ({v})" for k, v in r.binding_steps.items()))
         for w in r.worst[:3]:
-            c = w["critical_leg"]
-            crit = f"critical: {c['mode']} {c['from']}->{c['to']} {c['hours']} h" if c else ""
             hrs = "unreachable" if not w["reachable"] else f"{w['door_to_door_hours']} h"
-            typer.echo(f"     worst: {w['origin']} -> {w['destination']} {hrs} via {','.join(w['via']) or '-'}; {crit}")
+            typer.echo(f"     worst: {w['origin']} -> {w['destination']} {hrs} via {','.join(w['via']) or '-'}: "
+                       f"{w['binding_step']}")
         if r.note:
             typer.echo(f"     note: {r.note}")
+        for lever in r.sensitivity:
+            typer.echo(f"     sensitivity: {describe(lever)}")
     if explain:
         typer.echo("\nassumptions (geonet.settings; override in scenarios):")
         for k, v in SERVICE_RATIONALE.items():
             typer.echo(f"  {k} = {getattr(ServiceParams(), k)}: {v}")
         for k, v in RATIONALE.items():
             typer.echo(f"  {k} = {getattr(NetworkParams(), k)}: {v}")
+        for k, v in PRODUCT_RATIONALE.items():
+            typer.echo(f"  product {k}: {v}")
         typer.echo("\ngoals of the plans not tested (and why):")
         for k, v in out_of_scope().items():
             typer.echo(f"  {k}: {v}")
@@ -426,11 +443,15 @@ def _kpi_lines(table) -> list[str]:
 
 
 @sc_app.command("run")
-def scenario_run(path: Path = typer.Argument(..., help="Scenario YAML"), as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
+def scenario_run(path: Path = typer.Argument(..., help="Scenario YAML"),
+                 as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+                 sensitivity: bool = typer.Option(False, "--sensitivity", help="Also say where each verdict flips")
+                 ) -> None:
     """Run one scenario: goal table and KPIs."""
     from .scenario import Scenario
+    from .sensitivity import describe
 
-    res = Scenario.from_yaml(path).run(progress=True)
+    res = Scenario.from_yaml(path).run(progress=True, sensitivity=sensitivity)
     if as_json:
         typer.echo(json.dumps(res.to_dict(), ensure_ascii=False))
         return
@@ -439,8 +460,10 @@ def scenario_run(path: Path = typer.Argument(..., help="Scenario YAML"), as_json
     for k, v in res.kpis.items():
         typer.echo(f"  {k:42s} {v}")
     for g in res.goals:
-        typer.echo(f"  {'PASS' if g.passed else 'FAIL'} {g.id}: {g.pairs_met}/{g.pairs_total} ({g.share_met:.1%}, "
-                   f"target {g.target_share:.0%})")
+        typer.echo(f"  {g.verdict} {g.id} ({g.product}): {g.pairs_met}/{g.pairs_total} ({g.share_met:.1%}, "
+                   f"target {g.target_share:.0%}); missed {g.pairs_missed}, unreachable {g.pairs_unreachable}")
+        for lever in g.sensitivity:
+            typer.echo(f"      sensitivity: {describe(lever)}")
 
 
 @sc_app.command("compare")
@@ -449,13 +472,17 @@ def scenario_compare(
     b: Path = typer.Argument(..., help="Scenario B (YAML)"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     map_out: Optional[Path] = typer.Option(None, "--map", help="Write a comparison map (.html)"),
+    sensitivity: bool = typer.Option(False, "--sensitivity", help="Also say where each verdict flips, A and B"),
 ) -> None:
     """Compare two scenarios: KPI deltas, flips, map."""
     from .maps import geonet_map, save_map
     from .scenario import Scenario, compare
+    from .sensitivity import describe
 
+    if map_out is not None:
+        check_writable(map_out)
     sa, sb = Scenario.from_yaml(a), Scenario.from_yaml(b)
-    cmp = compare(sa, sb, progress=True)
+    cmp = compare(sa, sb, progress=True, sensitivity=sensitivity)
     if map_out is not None:
         save_map(geonet_map(sb.region, model=sb.model(), comparison=cmp.map_changes()), map_out)
         typer.echo(f"wrote {map_out}", err=True)
@@ -474,6 +501,14 @@ def scenario_compare(
                 typer.echo(f"    now missed: {o} -> {d}")
             for o, d in f["now_met"][:8]:
                 typer.echo(f"    now met:    {o} -> {d}")
+    if sensitivity:
+        for ga in cmp.a.goals:
+            gb = next((g for g in cmp.b.goals if g.id == ga.id), None)
+            if gb is None:
+                continue
+            typer.echo(f"{ga.id}: A {ga.verdict}, B {gb.verdict}")
+            for la, lb in zip(ga.sensitivity, gb.sensitivity):
+                typer.echo(f"    A {describe(la)}\n    B {describe(lb)}")
 
 
 @app.command("optimize")

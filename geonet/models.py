@@ -23,11 +23,39 @@ PLAN_HUBS = {
 
 
 def plan_hubs(region: str) -> pd.DataFrame:
-    """The plan's city hubs for ``region`` (catalog rows, placed, city-hub kind, tier rank <= the plan's)."""
+    """The plan's city hubs for ``region`` (catalog rows, placed, city-hub kind, tier rank <= the plan's).
+
+    National: the five global hub clusters (tier 1), then a second tier (tier 2) - the regional plans' own top
+    hubs (Guangdong's global and national hubs, Liaoning's node cities, the YRD's tier-1 park cities) and, where
+    no plan names a hub, the provincial capitals (an assumption, labelled in ``basis``), so that a parcel from
+    沈阳 to 长春 is sorted in the north-east, not in 京津冀. Each row: id, node, tier_rank, prefecture_adcode,
+    name_zh, lon, lat, basis."""
     region_provinces(region)  # validates the name
     system, max_rank = PLAN_HUBS[region]
     h = hubs(system, placed=True)
-    return h[(h["kind"] == "city hub") & (h["tier_rank"].fillna(99) <= max_rank)].reset_index(drop=True)
+    top = h[(h["kind"] == "city hub") & (h["tier_rank"].fillna(99) <= max_rank)].reset_index(drop=True)
+    top = top.assign(node=[f"hub:{i}" for i in top["id"]], basis=f"plan: {system}")
+    if region != "national":
+        return top
+    second = []
+    for sys_, rank in (("guangdong-1+4+6", 2), ("liaoning", 1), ("yrd", 1)):
+        r = hubs(sys_, placed=True)
+        r = r[(r["kind"] == "city hub") & (r["tier_rank"].fillna(99) <= rank)]
+        second.append(r.assign(node=[f"hub:{i}" for i in r["id"]], tier_rank=2, basis=f"plan: {sys_} (second tier)"))
+    second = pd.concat(second, ignore_index=True)
+    covered = set(top["prefecture_adcode"]) | set(second["prefecture_adcode"])
+    second = second[~second["prefecture_adcode"].isin(set(top["prefecture_adcode"]))]
+    from .geography import cities
+
+    cap = cities("national").query("is_capital")
+    cap = cap[~cap["adcode"].isin(covered)]
+    capitals = pd.DataFrame({"id": cap["name"].str.removesuffix("市"), "node": [f"city:{a}" for a in cap["adcode"]],
+                             "tier_rank": 2, "prefecture_adcode": cap["adcode"], "prefecture": cap["name"],
+                             "name_zh": cap["name"], "kind": "city hub", "lon": cap["seat_lon"], "lat": cap["seat_lat"],
+                             "basis": "assumption: provincial capital as second-tier hub (no plan names one)"})
+    out = pd.concat([top, second, capitals], ignore_index=True)
+    out["tier_rank"] = out["tier_rank"].astype("Int64")
+    return out.drop_duplicates("prefecture_adcode").reset_index(drop=True)
 
 
 @functools.lru_cache(maxsize=8)

@@ -289,12 +289,12 @@ class Scenario:
         allcat = catalog_hubs(placed=None).set_index("id")
         region_cities = set(cities(self.region)["adcode"])
         rows = []
-        base_ids = {h.id for h in self.spec.hubs if h.id} | {f"city:{h.city}" for h in self.spec.hubs if h.city}
+        base_ids = {h.id for h in self.spec.hubs if h.id} | {h.city for h in self.spec.hubs if h.city}
         missing = sorted(set(self.spec.remove_hubs) - base_ids)
         if missing:
             raise InputError(f"{self._where()}: remove_hubs names {', '.join(missing)}, which is not in the hub set "
                              f"({', '.join(sorted(base_ids))})")
-        kept = [h for h in self.spec.hubs if h.id not in self.spec.remove_hubs]
+        kept = [h for h in self.spec.hubs if h.id not in self.spec.remove_hubs and h.city not in self.spec.remove_hubs]
         for h in kept + list(self.spec.add_hubs):  # (hubs - remove_hubs) + add_hubs
             if (h.id is None) == (h.city is None):
                 raise InputError(f"{self._where()}: each hub needs exactly one of id or city (got {h.model_dump()})")
@@ -316,15 +316,17 @@ class Scenario:
                                      f"{self.region}")
                 tier = h.tier if h.tier is not None else (None if pd.isna(r["tier_rank"]) else int(r["tier_rank"]))
                 rows.append({"id": h.id, "name": r["name_zh"], "tier_rank": tier, "node": f"hub:{h.id}",
-                             "lon": r["lon"], "lat": r["lat"]})
+                             "lon": r["lon"], "lat": r["lat"], "prefecture_adcode": r["prefecture_adcode"]})
             else:
                 p = locate(h.city, level="prefecture")
                 if self.region != "national" and p.code not in region_cities:
                     raise InputError(f"{self._where()}: hub city {h.city} ({p.province}) is outside region "
                                      f"{self.region}")
-                rows.append({"id": f"city-{p.code}", "name": p.name_zh, "tier_rank": h.tier or 3,
-                             "node": f"city:{p.code}", "lon": p.lon, "lat": p.lat})
-        df = pd.DataFrame(rows, columns=["id", "name", "tier_rank", "node", "lon", "lat"])
+                # a city hub is named for its city ('营口'), sorts its own city's parcels (one facility with the
+                # city centre) and can be named in assignments
+                rows.append({"id": p.name_zh.removesuffix("市"), "name": p.name_zh, "tier_rank": h.tier or 3,
+                             "node": f"city:{p.code}", "lon": p.lon, "lat": p.lat, "prefecture_adcode": p.code})
+        df = pd.DataFrame(rows, columns=["id", "name", "tier_rank", "node", "lon", "lat", "prefecture_adcode"])
         df = df.drop_duplicates("id", keep="last").reset_index(drop=True)
         if df.empty:
             raise InputError(f"{self._where()}: the hub set is empty")
@@ -362,14 +364,15 @@ class Scenario:
             self._model = ServiceModel(G, self.hub_table(), self.service_params(), params, assign)
         return self._model
 
-    def run(self, progress: bool = False) -> Result:
-        """Goal table, KPIs and the city OD matrix of this scenario (``progress``: a tqdm bar on stderr)."""
+    def run(self, progress: bool = False, sensitivity: bool = False) -> Result:
+        """Goal table, KPIs and the city OD matrix of this scenario (``progress``: a tqdm bar on stderr;
+        ``sensitivity``: each goal also says where its verdict flips, geonet.sensitivity)."""
         with tqdm(total=4, desc=f"scenario {self.name}", unit="step", disable=not progress, leave=False) as bar:
             bar.set_postfix_str("network and model")
             m = self.model()
             bar.update()
             bar.set_postfix_str("goals")
-            res_goals = goals(self.region, model_region={self.region: m})
+            res_goals = goals(self.region, model_region={self.region: m}, sensitivity=sensitivity)
             bar.update()
             bar.set_postfix_str("city OD matrix")
             od = od_matrix("cities", "cities", region=self.region, model=m)
@@ -440,7 +443,10 @@ class Comparison(TableRepr):
     def to_dict(self) -> dict:
         return {"a": self.a.scenario.name, "b": self.b.scenario.name, "region": self.b.scenario.region,
                 "kpis": self.table.to_dict(orient="records"), "hubs_added": self.added, "hubs_removed": self.removed,
-                "flips": {g: {k: [list(p) for p in v] for k, v in f.items()} for g, f in self.flips.items()}}
+                "flips": {g: {k: [list(p) for p in v] for k, v in f.items()} for g, f in self.flips.items()},
+                "goals": {g.id: {"a": g.verdict, "b": gb.verdict, "sensitivity_a": g.sensitivity,
+                                 "sensitivity_b": gb.sensitivity}
+                          for g in self.a.goals for gb in self.b.goals if gb.id == g.id}}
 
     def _title(self) -> str:
         n = sum(len(f["now_met"]) + len(f["now_missed"]) for f in self.flips.values())
@@ -458,10 +464,12 @@ class Comparison(TableRepr):
         return {"added": self.added, "removed": self.removed, "flipped": flipped}
 
 
-def compare(a: Scenario | Result, b: Scenario | Result, progress: bool = False) -> Comparison:
-    """Compare two scenarios (or their results) of the same region (``progress``: tqdm bars on stderr)."""
-    ra = a if isinstance(a, Result) else a.run(progress)
-    rb = b if isinstance(b, Result) else b.run(progress)
+def compare(a: Scenario | Result, b: Scenario | Result, progress: bool = False,
+            sensitivity: bool = False) -> Comparison:
+    """Compare two scenarios (or their results) of the same region (``progress``: tqdm bars on stderr;
+    ``sensitivity``: both runs sweep their assumptions, and to_dict() gives each goal's flips side by side)."""
+    ra = a if isinstance(a, Result) else a.run(progress, sensitivity)
+    rb = b if isinstance(b, Result) else b.run(progress, sensitivity)
     if ra.scenario.region != rb.scenario.region:
         raise InputError(f"cannot compare a {ra.scenario.region} scenario with a {rb.scenario.region} one")
     rows = []

@@ -1,112 +1,32 @@
 """The service model: a parcel's door-to-door time, as planners reckon it.
 
-Posted by the daily cut-off on day D -> processing at the origin city's centre -> line-haul to its hub ->
+Posted by the product's cut-off on day D -> processing at the origin city's centre -> line-haul to its hub ->
 sorting (time by tier) -> line-haul hub to hub by the fastest available mode -> sorting -> line-haul to the
 destination centre -> processing -> the next delivery round, which must finish by the goal's deadline.
-Time of day matters: air leaves on departure waves, rail runs only inside its service window (no overnight
-high-speed rail); a parcel that misses a departure waits, and the wait is a leg of its own.
+Where a city's centre is its hub (the hub lies in the city), processing and sorting are one step there, not
+two; a parcel whose origin and destination share a hub is sorted once. Products (geonet.settings.PRODUCTS)
+set the cut-off, processing, rounds and whether the parcel goes through hubs at all (same-day: direct).
+
+Choosing paths is geonet.paths' job (searched once, cached); timing them is geonet.timing's (clocks, waves,
+windows, rounds). ``ServiceModel.with_params`` re-times the same paths under other assumptions.
 Every parameter: geonet.settings.ServiceParams (rationale in SERVICE_RATIONALE).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .engine import Snapshot
 from .display import TableRepr
-from .names import in_language
 from .errors import InputError
+from .paths import PathCache
 from .settings import NetworkParams, ServiceParams
-
-DAY = 86400.0
-ROAD_EDGE_MODES = {"road", "ferry", "access"}
-FIXED_STEPS = {"processing at origin centre", "sorting at hub", "processing at destination centre", "delivery round"}
-
-
-def hhmm(text: str) -> float:
-    """'18:30' -> seconds after midnight."""
-    h, m = text.split(":")
-    return int(h) * 3600.0 + int(m) * 60.0
-
-
-def clock(t: float) -> str:
-    """Seconds after day-D midnight -> 'D+1 08:00'."""
-    day, rest = divmod(int(round(t)), int(DAY))
-    return f"D{'+' + str(day) if day else ''} {rest // 3600:02d}:{rest % 3600 // 60:02d}"
-
-
-def next_departure(t: float, times_of_day: list[float]) -> float:
-    """Earliest departure >= t from a daily timetable (seconds after midnight, repeating every day)."""
-    day = np.floor(t / DAY) * DAY
-    for d in (day, day + DAY):
-        for s in sorted(times_of_day):
-            if d + s >= t - 1e-6:
-                return d + s
-    return day + 2 * DAY + min(times_of_day)
-
-
-def rail_departures(edge: dict) -> list[float]:
-    """Departures of a rail service (first, first + headway, ... <= last), seconds after midnight."""
-    first, last = hhmm(str(edge.get("first_departure", "07:00"))), hhmm(str(edge.get("last_departure", "21:00")))
-    head = float(edge.get("headway_minutes", 60.0)) * 60
-    return list(np.arange(first, last + 1, head)) or [first]
-
-
-@dataclass
-class TimedLeg:
-    """One leg of a journey: depart_s/arrive_s are seconds after midnight of the posting day D (depart_at and
-    arrive_at give them as 'D+1 08:00'); hours is the leg's duration; km its distance."""
-
-    from_: str
-    to: str
-    mode: str
-    depart_s: float
-    arrive_s: float
-    km: float = 0.0
-    waiting: bool = False
-    from_en: str = ""
-    to_en: str = ""
-
-    @property
-    def hours(self) -> float:
-        return (self.arrive_s - self.depart_s) / 3600
-
-    @property
-    def depart_at(self) -> str:
-        """Departure as 'D+1 08:00' (day D = the posting day)."""
-        return clock(self.depart_s)
-
-    @property
-    def arrive_at(self) -> str:
-        return clock(self.arrive_s)
-
-    def names(self, lang: str = "zh") -> tuple[str, str]:
-        """(from, to) in one language: 'zh', 'en' or 'zh-py' (Chinese with the English name)."""
-        return in_language(self.from_, self.from_en, lang), in_language(self.to, self.to_en, lang)
-
-    def describe(self, lang: str = "zh") -> str:
-        """The leg in words: 'wait at 揭阳潮汕机场 (SWA) for the 08:00 air departure', 'sorting at hub: 汕头市枢纽',
-        'road 金平区 -> 揭东区'."""
-        a, b = self.names(lang)
-        if self.mode.startswith("wait for "):
-            what = self.mode.removeprefix("wait for ")
-            when = self.arrive_at[-5:]
-            return (f"wait at {a} for the {when} delivery round" if what == "delivery round"
-                    else f"wait at {a} for the {when} {what} departure")
-        if a == b:  # a step in one place: processing, sorting, handling, the delivery round
-            return f"{self.mode}: {a}"
-        return f"{self.mode} {a} -> {b}"
-
-    def to_dict(self) -> dict:
-        return {"from": self.from_, "to": self.to, "from_en": self.from_en, "to_en": self.to_en, "mode": self.mode,
-                "depart_at": self.depart_at, "arrive_at": self.arrive_at, "hours": round(self.hours, 3),
-                "km": round(self.km, 1), "waiting": self.waiting, "step": self.describe()}
-
+from .timing import (DAY, FIXED_STEPS, TimedLeg, Timing, clock, hhmm, next_departure,  # noqa: F401 (re-exported)
+                     rail_departures, shift)
 
 @dataclass(repr=False)
 class Journey(TableRepr):
@@ -122,6 +42,8 @@ class Journey(TableRepr):
     km: float | None
     via: list[str] = field(default_factory=list)
     legs: list[TimedLeg] = field(default_factory=list)
+    origin_en: str = ""
+    destination_en: str = ""
 
     def _title(self) -> str:
         if not self.reachable:
@@ -140,10 +62,29 @@ class Journey(TableRepr):
 
     @property
     def critical_leg(self) -> TimedLeg | None:
-        """The longest line-haul leg or wait for a departure: what to shorten (fixed processing, sorting,
-        delivery and the wait for the delivery round excluded)."""
-        moving = [x for x in self.legs if x.mode not in FIXED_STEPS and x.mode != "wait for delivery round"]
+        """The step that decides the delivery time: the longest leg that is not a fixed step (processing,
+        sorting, the round itself) - line-haul, a wait for a departure or the wait for the delivery round."""
+        moving = [x for x in self.legs if x.mode not in FIXED_STEPS]
         return max(moving, key=lambda x: x.hours) if moving else None
+
+    def binding_step(self, deadline_s: float | None = None) -> str:
+        """The deciding step in words: 'ready D+1 16:25, after the 14:00 round: waits 15.6 h for the D+2 08:00
+        round', 'waits 6.8 h at 北京机场 (NAY) for the 08:00 air departure', 'road 浑南区 -> 西岗区 takes 6.6 h'."""
+        if not self.reachable:
+            return "no path on this network"
+        c = self.critical_leg
+        if c is None:
+            return "fixed steps only"
+        if c.mode == "wait for delivery round":
+            text = f"ready {c.depart_at}, waits {c.hours:.1f} h at {c.from_} for the {c.arrive_at} delivery round"
+        elif c.waiting:
+            text = f"waits {c.hours:.1f} h at {c.from_} for the {c.arrive_at[-5:]} {c.mode.removeprefix('wait for ')} departure"
+        else:
+            text = f"{c.mode} {c.from_} -> {c.to} takes {c.hours:.1f} h"
+        if deadline_s is not None and self.delivered_s is not None and self.delivered_s > deadline_s + 1e-6:
+            late = (self.delivered_s - deadline_s) / 3600
+            text += f"; delivered {self.delivered_at}, {late:.1f} h after {clock(deadline_s)}"
+        return text
 
     def to_dict(self) -> dict:
         crit = self.critical_leg
@@ -153,16 +94,19 @@ class Journey(TableRepr):
                 "network_hours": None if self.network_hours is None else round(self.network_hours, 3),
                 "direct_hours": None if self.direct_hours is None else round(self.direct_hours, 3),
                 "km": None if self.km is None else round(self.km, 1), "via": self.via,
-                "critical_leg": crit.to_dict() if crit else None, "legs": [x.to_dict() for x in self.legs]}
+                "critical_leg": crit.to_dict() if crit else None, "binding_step": self.binding_step(),
+                "legs": [x.to_dict() for x in self.legs]}
 
 
 class ServiceModel:
-    """Door-to-door times on one network for one hub set. Searches run on CSR snapshots (geonet.engine)."""
+    """Door-to-door times on one network for one hub set under one set of service parameters."""
 
     def __init__(self, G: nx.MultiDiGraph, hubs: pd.DataFrame, params: ServiceParams | None = None,
-                 net_params: NetworkParams | None = None, assignments: dict[str, str] | None = None):
-        """hubs: rows with ``id`` and ``tier_rank`` and optionally ``node`` (default ``hub:ID``, a catalog hub);
-        every node must be in ``G``. assignments: optional {place node -> hub id} overriding nearest-hub."""
+                 net_params: NetworkParams | None = None, assignments: dict[str, str] | None = None,
+                 paths: PathCache | None = None):
+        """hubs: rows with ``id`` and ``tier_rank`` and optionally ``node`` (default ``hub:ID``, a catalog hub)
+        and ``prefecture_adcode`` (the city the hub lies in); every node must be in ``G``.
+        assignments: optional {place node -> hub id} overriding nearest-hub. paths: a PathCache to share."""
         self.G = G
         self.params = params or ServiceParams()
         self.net_params = net_params or NetworkParams()
@@ -172,104 +116,101 @@ class ServiceModel:
         missing = [h for h, n in zip(hubs["id"], nodes) if n not in G]
         if missing:
             raise InputError(f"hub(s) {', '.join(missing)} are not on this network (outside the region, or unplaced)")
+        self.hubs = hubs
         self.hub_nodes = nodes
         self.hub_ids = dict(zip(nodes, hubs["id"]))
-        self.sort_s = {n: self.params.sort_s_by_tier.get(int(r), self.params.sort_s_other) if pd.notna(r)
-                       else self.params.sort_s_other for n, r in zip(nodes, hubs["tier_rank"])}
+        self.hub_tier = {n: (int(r) if pd.notna(r) else None) for n, r in zip(nodes, hubs["tier_rank"])}
+        self.sort_s = {n: self.params.sort_s_by_tier.get(r, self.params.sort_s_other) if r is not None
+                       else self.params.sort_s_other for n, r in self.hub_tier.items()}
+        cities = hubs["prefecture_adcode"] if "prefecture_adcode" in hubs else [None] * len(hubs)
+        self.hub_city = {n: (str(c) if pd.notna(c) and c else (n.split(":", 1)[1] if n.startswith("city:") else None))
+                         for n, c in zip(nodes, cities)}
         by_id = dict(zip(hubs["id"], nodes))
         unknown_hub = sorted(set((assignments or {}).values()) - set(by_id))
         if unknown_hub:
-            raise InputError(f"assignment to {', '.join(unknown_hub)}: not a hub of this hub set")
+            raise InputError(f"assignment to {', '.join(unknown_hub)}: not a hub of this hub set "
+                             f"({', '.join(map(str, hubs['id']))})")
         self.assignments = {k: by_id[v] for k, v in (assignments or {}).items()}
-        self.road = Snapshot.from_graph(G, edge_filter=lambda d: d.get("mode") in ROAD_EDGE_MODES)
-        self.multi = Snapshot.from_graph(G)
-        self._rows: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-        self._paths: dict[tuple[str, str, str], tuple | None] = {}
-        self.prepare(self.hub_nodes)
+        self.paths = paths or PathCache(G)
+        self.timing = Timing(G, self.params)
+        self._segments: dict[tuple[str, str, str], tuple | None] = {}
+        self.paths.prepare(self.hub_nodes)
 
-    # ------------------------------------------------------------------ searches
+    def with_params(self, params: ServiceParams) -> ServiceModel:
+        """The same network, hubs and cached paths under other service parameters (re-timed, not re-searched)."""
+        assign = {k: self.hub_ids[v] for k, v in self.assignments.items()}
+        return ServiceModel(self.G, self.hubs, params, self.net_params, assign, self.paths)
+
+    # ------------------------------------------------------------------ searches (geonet.paths)
+    @property
+    def road(self):
+        return self.paths.road
+
+    @property
+    def multi(self):
+        return self.paths.multi
+
+    @property
+    def _rows(self):
+        return self.paths._rows
+
     def prepare(self, sources) -> None:
-        """Run the one-to-all searches from every source not yet searched (batched, both snapshots)."""
-        todo = [s for s in dict.fromkeys(sources) if ("multi", s) not in self._rows]
-        if not todo:
-            return
-        for name, snap in (("road", self.road), ("multi", self.multi)):
-            dist, pred = snap.times(todo, predecessors=True)
-            for i, s in enumerate(todo):
-                self._rows[(name, s)] = (dist[i], pred[i])
+        """Run the one-to-all searches from every source not yet searched."""
+        self.paths.prepare(sources)
 
     def network_seconds(self, a: str, b: str) -> float:
         """Static fastest time a -> b on all modes, no schedules (s; inf if unreachable)."""
-        self.prepare([a])
-        return float(self._rows[("multi", a)][0][self.multi.index[b]])
+        return self.paths.seconds(a, b)
 
     def hub_of(self, node: str, outbound: bool = True) -> str | None:
         """The hub serving ``node``: its assignment, else the fastest to reach (outbound) / from (inbound)."""
         if node in self.assignments:
             return self.assignments[node]
+        if node in self.sort_s:
+            return node  # a hub's own city is served by the hub itself
+        idx = self.multi.index
         if outbound:
-            self.prepare([node])
-            row = self._rows[("multi", node)][0]
-            t = [row[self.multi.index[h]] for h in self.hub_nodes]
+            row = self.paths.row(node)
+            t = [row[idx[h]] for h in self.hub_nodes]
         else:
-            t = [self._rows[("multi", h)][0][self.multi.index[node]] for h in self.hub_nodes]
+            t = [self.paths.row(h)[idx[node]] for h in self.hub_nodes]
         i = int(np.argmin(t))
         return self.hub_nodes[i] if np.isfinite(t[i]) else None
 
-    # ------------------------------------------------------------------ timed legs
-    def _simulate(self, path: list[str], snap: Snapshot, t: float) -> tuple[list[TimedLeg], float]:
-        legs: list[TimedLeg] = []
-        G = self.G
-        for u, v in zip(path[:-1], path[1:]):
-            e = G.edges[u, v, snap.edge_keys[(snap.index[u], snap.index[v])]]
-            mode = e.get("mode", "road")
-            dep = t
-            if mode == "air":
-                dep = next_departure(t, [hhmm(w) for w in self.params.air_waves])
-            elif mode == "rail":
-                dep = next_departure(t, rail_departures(e))
-            (zh_u, en_u), (zh_v, en_v) = self.label(u), self.label(v)
-            if dep > t + 1:
-                legs.append(TimedLeg(zh_u, zh_u, f"wait for {mode}", t, dep, 0.0, True, en_u, en_u))
-            arr = dep + float(e.get("travel_time", 0.0))
-            km = float(e.get("length", 0.0)) / 1000
-            if legs and legs[-1].mode == mode and mode in ("road", "access") and not legs[-1].waiting:
-                legs[-1].to, legs[-1].to_en, legs[-1].arrive_s, legs[-1].km = zh_v, en_v, arr, legs[-1].km + km
-            elif zh_u == zh_v and mode in ("access", "transfer"):  # one place under two ids: handling there
-                legs.append(TimedLeg(zh_u, zh_v, "handling", dep, arr, 0.0, False, en_u, en_v))
-            else:
-                legs.append(TimedLeg(zh_u, zh_v, mode, dep, arr, km, False, en_u, en_v))
-            t = arr
-        return legs, t
+    def one_facility(self, place: str, hub: str) -> bool:
+        """True when ``place``'s centre is ``hub``: the place is the hub node, or a city whose hub lies in it."""
+        if place == hub:
+            return True
+        return place.startswith("city:") and self.hub_city.get(hub) == place.split(":", 1)[1]
+
+    # ------------------------------------------------------------------ timed legs (geonet.timing)
+    def label(self, node: str) -> tuple[str, str]:
+        return self.timing.label(node)
 
     def segment(self, a: str, b: str, t: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
         """Line-haul a -> b departing at t: the better of the road-only and the fastest multimodal path,
         after waiting for departures (road only if ``road_only``). None if b cannot be reached from a."""
         if a == b:
             return [], t
-        self.prepare([a])
         best = None
-        for name, snap in (("road", self.road), ("multi", self.multi))[: 1 if road_only else 2]:
-            key = (name, a, b)
-            if key not in self._paths:
-                dist, pred = self._rows[(name, a)]
-                j = snap.index[b]
-                if not np.isfinite(dist[j]):
-                    self._paths[key] = None
+        for kind in ("road", "multi")[: 1 if road_only else 2]:
+            key = (kind, a, b)
+            if key not in self._segments:
+                path = self.paths.path(a, b, kind)
+                if path is None:
+                    self._segments[key] = None
                 else:
-                    path = snap.path(pred, j)
                     scheduled = any(self.G.nodes[n].get("mode") in ("air", "rail") for n in path)
-                    legs, arr = self._simulate(path, snap, 0.0)
-                    self._paths[key] = (scheduled, path, legs, arr)
-            cached = self._paths[key]
+                    legs, arr = self.timing.simulate(path, kind, self.paths, 0.0)
+                    self._segments[key] = (scheduled, path, legs, arr)
+            cached = self._segments[key]
             if cached is None:
                 continue
             scheduled, path, legs0, arr0 = cached
             if scheduled:  # departures depend on the clock: simulate from t
-                legs, arr = self._simulate(path, snap, t)
+                legs, arr = self.timing.simulate(path, kind, self.paths, t)
             else:  # no timetable on the way: the same legs, shifted to t
-                legs = [replace(x, depart_s=x.depart_s + t, arrive_s=x.arrive_s + t) for x in legs0]
-                arr = arr0 + t
+                legs, arr = shift(legs0, t), arr0 + t
             if best is None or arr < best[1] - 1e-6:
                 best = (legs, arr)
         return best
@@ -280,10 +221,100 @@ class ServiceModel:
         seg = self.segment(a, b, 0.0)
         if seg is None:
             return np.inf
-        if any(self._paths.get((name, a, b)) and self._paths[(name, a, b)][0] for name in ("road", "multi")):
+        if any(self._segments.get((kind, a, b)) and self._segments[(kind, a, b)][0] for kind in ("road", "multi")):
             return None
         return seg[1]
 
+    def _seg_times(self, a: str, b: str, dep: np.ndarray) -> np.ndarray:
+        """Arrival at b for each departure time from a (NaN stays NaN)."""
+        off = self._static_offset(a, b)
+        if off is not None:
+            return dep + off
+        return np.array([np.nan if np.isnan(t) else (self.segment(a, b, t) or (None, np.nan))[1] for t in dep])
+
+    # ------------------------------------------------------------------ journeys
+    def stops(self, o: str, d: str, via_hubs: bool | None = None) -> list[str]:
+        """The places a parcel passes: [o, its hub, the destination's hub, d] with one hub when both share it
+        (a hub may be o or d itself: a city hub), or [o, d] without hubs."""
+        via_hubs = self.params.via_hubs if via_hubs is None else via_hubs
+        if via_hubs:
+            ho, hd = self.hub_of(o, True), self.hub_of(d, False)
+            if ho is not None and hd is not None:
+                return [o, *dict.fromkeys([ho, hd]), d]
+        return [o, d]
+
+    def journey(self, o: str, d: str, via_hubs: bool | None = None, cutoff: str | None = None,
+                road_only: bool = False) -> Journey:
+        """Door-to-door journey between two place nodes (e.g. 'city:440100'), posted at the cut-off of day D
+        (``cutoff`` 'HH:MM' overrides the product's); ``road_only`` forbids air and rail."""
+        p = self.params
+        (name_o, en_o), (name_d, en_d) = self.label(o), self.label(d)
+        t0 = hhmm(cutoff or p.cutoff)
+        net = self.network_seconds(o, d)
+        direct = self._run([o, d], t0, road_only)
+        stops = self.stops(o, d, via_hubs)
+        via = [self.hub_ids[s] for s in stops[1:-1]]
+        routed = self._run(stops, t0, road_only) if stops != [o, d] else direct
+        if routed is None:
+            return Journey(name_o, name_d, False, None, None, None if not np.isfinite(net) else net / 3600,
+                           None, None, via, origin_en=en_o, destination_en=en_d)
+        legs, delivered = routed
+        return Journey(name_o, name_d, True, (delivered - t0) / 3600, delivered, net / 3600,
+                       None if direct is None else (direct[1] - t0) / 3600,
+                       sum(x.km for x in legs), via, legs, en_o, en_d)
+
+    def _run(self, stops: list[str], t0: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
+        """Timed legs through ``stops`` (place, hubs..., place). One facility where a centre is its hub."""
+        p, tm = self.params, self.timing
+        o, d = stops[0], stops[-1]
+        hubs = stops[1:-1]
+        merge_o = bool(hubs) and self.one_facility(o, hubs[0])
+        merge_d = bool(hubs) and self.one_facility(d, hubs[-1]) and not (merge_o and len(hubs) == 1)
+        if merge_o:  # the origin centre is its hub: one step, sorted there
+            h = hubs[0]
+            legs = [tm.stop(h, "processing and sorting at hub", t0, max(p.origin_processing_s, self.sort_s[h]))]
+            route = [h] + hubs[1:]
+        else:
+            legs = [tm.stop(o, "processing at origin centre", t0, p.origin_processing_s)]
+            route = [o] + hubs
+        t = legs[-1].arrive_s
+        for a, b in zip(route[:-1], route[1:]):
+            seg = self.segment(a, b, t, road_only)
+            if seg is None:
+                return None
+            legs += seg[0]
+            t = seg[1]
+            if b == route[-1] and merge_d:
+                break
+            legs.append(tm.stop(b, "sorting at hub", t, self.sort_s[b]))
+            t = legs[-1].arrive_s
+        if merge_d:  # the destination centre is its hub: sorting and processing are one step there
+            g = route[-1]
+            legs.append(tm.stop(g, "sorting and processing at hub", t, max(self.sort_s[g], p.dest_processing_s)))
+        else:
+            seg = self.segment(route[-1], d, t, road_only)
+            if seg is None:
+                return None
+            legs += seg[0]
+            legs.append(tm.stop(d, "processing at destination centre", seg[1], p.dest_processing_s))
+        legs += tm.deliver(d, legs[-1].arrive_s)
+        return legs, legs[-1].arrive_s
+
+    def earliest_possible_s(self, via_hubs: bool | None = None, cutoff: str | None = None) -> float:
+        """Delivery time (s after day-D midnight) with no travel at all: the product's fixed steps alone -
+        processing, the quickest sorting (merged where a centre is its hub) and the next delivery round."""
+        p = self.params
+        via_hubs = p.via_hubs if via_hubs is None else via_hubs
+        t0 = hhmm(cutoff or p.cutoff)
+        if via_hubs:
+            s = min(self.sort_s.values())
+            fixed = min(max(p.origin_processing_s, s) + p.dest_processing_s,
+                        p.origin_processing_s + max(s, p.dest_processing_s))
+        else:
+            fixed = p.origin_processing_s + p.dest_processing_s
+        return float(self.timing.delivered(np.array([t0 + fixed]))[0])
+
+    # ------------------------------------------------------------------ whole matrices
     def door_to_door_matrix(self, origins: list[str], destinations: list[str],
                             progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Hub-routed door-to-door hours and network hours for every origin x destination, shape (nO, nD).
@@ -293,118 +324,55 @@ class ServiceModel:
         (and on the diagonal)."""
         p = self.params
         t0 = hhmm(p.cutoff)
-        rounds = np.array(sorted(hhmm(r) for r in p.delivery_rounds))
-        self.prepare(list(origins) + [h for h in self.hub_nodes])
-        nO, nD = len(origins), len(destinations)
+        self.prepare(list(origins) + list(self.hub_nodes))
+        nO = len(origins)
         d_idx = np.array([self.multi.index[d] for d in destinations])
-        network = np.vstack([self._rows[("multi", o)][0][d_idx] for o in origins]) / 3600
+        network = np.vstack([self.paths.row(o)[d_idx] for o in origins]) / 3600
         ho = [self.hub_of(o, True) for o in origins]
         hd = [self.hub_of(d, False) for d in destinations]
-        hubs = sorted({h for h in hd if h is not None})
-        hpos = {h: i for i, h in enumerate(hubs)}
-        # phase A: origin -> its hub (sorted there unless it is the destination)
-        a1 = np.full(nO, np.nan)
+        # phase A: the origin's part, up to leaving its hub sorted (dep1); arr_h = arrival at the hub unsorted
+        merged = np.array([h is not None and self.one_facility(o, h) for o, h in zip(origins, ho)])
+        arr_h = np.full(nO, np.nan)
+        dep1 = np.full(nO, np.nan)
         for i, (o, h) in enumerate(zip(origins, ho)):
             if h is None:
                 continue
-            seg = self.segment(o, h, t0 + p.origin_processing_s) if h != o else ([], t0 + p.origin_processing_s)
-            a1[i] = np.nan if seg is None else seg[1]
-        # phase B: origin's hub -> destination's hub, departing after sorting at the origin's hub
-        a2 = np.full((nO, len(hubs)), np.nan)  # arrival at the destination's hub (before its sorting)
-        for i, h in enumerate(tqdm(ho, desc="origins via hubs", unit="origin", disable=not progress)):
-            if h is None or np.isnan(a1[i]):
+            if merged[i]:
+                dep1[i] = t0 + max(p.origin_processing_s, self.sort_s[h])
                 continue
-            dep = a1[i] + (self.sort_s.get(h, 0.0) if h != origins[i] else 0.0)
+            seg = self.segment(o, h, t0 + p.origin_processing_s)
+            if seg is not None:
+                arr_h[i] = seg[1]
+                dep1[i] = seg[1] + self.sort_s[h]
+        # phase B: origin's hub -> each destination hub, leaving at dep1
+        hubs = sorted({h for h in hd if h is not None})
+        hpos = {h: i for i, h in enumerate(hubs)}
+        a2 = np.full((nO, len(hubs)), np.nan)
+        for i, h in enumerate(tqdm(ho, desc="origins via hubs", unit="origin", disable=not progress)):
+            if h is None or np.isnan(dep1[i]):
+                continue
             for j, g in enumerate(hubs):
-                if g == h:
-                    a2[i, j] = dep
-                    continue
-                seg = self.segment(h, g, dep)
-                a2[i, j] = np.nan if seg is None else seg[1]
-        # phase C: destination's hub -> destination
-        out = np.full((nO, nD), np.nan)
+                if g != h:
+                    seg = self.segment(h, g, dep1[i])
+                    a2[i, j] = np.nan if seg is None else seg[1]
+        # phase C: the destination's part, from its hub
+        out = np.full((nO, len(destinations)), np.nan)
+        same_all = {g: np.array([h == g for h in ho]) for g in hubs}
         for k, (d, g) in enumerate(tqdm(list(zip(destinations, hd)), desc="destinations", unit="dest",
                                         disable=not progress)):
             if g is None:
                 continue
-            j = hpos[g]
-            col = a2[:, j].copy()
-            same_hub = np.array([h == g for h in ho])
-            if g == d:  # the destination is the hub: no sorting there, no last leg
-                arr = np.where(same_hub, a1, col)
+            same, arr_g = same_all[g], a2[:, hpos[g]]
+            if self.one_facility(d, g):
+                both = np.where(same, arr_h, arr_g)  # the same hub: the unsorted origin arrives, sorted once here
+                ready = both + max(self.sort_s[g], p.dest_processing_s)
+                ready = np.where(same & merged, np.nan, ready)  # both centres in one city: only o == d, dropped
             else:
-                dep = col + np.where(same_hub, 0.0, self.sort_s.get(g, 0.0))
-                dep = np.where(same_hub, a1 + self.sort_s.get(g, 0.0), dep)
-                off = self._static_offset(g, d)
-                if off is None:
-                    arr = np.array([np.nan if np.isnan(t) else (self.segment(g, d, t) or (None, np.nan))[1]
-                                    for t in dep])
-                else:
-                    arr = dep + off
-            ready = arr + p.dest_processing_s
-            day = np.floor(ready / DAY) * DAY
-            start = np.full_like(ready, np.nan)
-            for extra in (DAY, 0.0):  # earliest round at or after ready: today, else tomorrow
-                for r in rounds[::-1]:
-                    cand = day + extra + r
-                    start = np.where(cand >= ready - 1e-6, cand, start)
-            out[:, k] = (start + p.round_duration_s - t0) / 3600
+                dep = np.where(same, dep1, arr_g + self.sort_s[g])
+                ready = self._seg_times(g, d, dep) + p.dest_processing_s
+            out[:, k] = (self.timing.delivered(ready) - t0) / 3600
         for i, o in enumerate(origins):  # the diagonal and origins that are their own destination
             out[i, np.array(destinations) == o] = np.nan
         return out, network
 
-    def label(self, node: str) -> tuple[str, str]:
-        """(Chinese, English) name of a graph node for legs."""
-        d = self.G.nodes[node]
-        zh = d.get("name", node)
-        return zh, d.get("name_en", "") or zh
 
-    def _stop(self, node: str, label: str, t: float, seconds: float) -> TimedLeg:
-        zh, en = self.label(node)
-        return TimedLeg(zh, zh, label, t, t + seconds, 0.0, False, en, en)
-
-    def journey(self, o: str, d: str, via_hubs: bool | None = None, cutoff: str | None = None,
-                road_only: bool = False) -> Journey:
-        """Door-to-door journey between two place nodes (e.g. 'city:440100'), posted at the cut-off of day D
-        (``cutoff`` 'HH:MM' overrides the model's); ``road_only`` forbids air and rail."""
-        via_hubs = self.params.via_hubs if via_hubs is None else via_hubs
-        p = self.params
-        name_o, name_d = self.G.nodes[o].get("name", o), self.G.nodes[d].get("name", d)
-        t0 = hhmm(cutoff or p.cutoff)
-        net = self.network_seconds(o, d)
-        direct = self._run([o, d], t0, road_only)
-        stops = [o, d]
-        if via_hubs:
-            ho, hd = self.hub_of(o, True), self.hub_of(d, False)
-            if ho is not None and hd is not None:
-                stops = list(dict.fromkeys([o, ho, hd, d]))
-        routed = self._run(stops, t0, road_only) if stops != [o, d] else direct
-        if routed is None:
-            return Journey(name_o, name_d, False, None, None, None if not np.isfinite(net) else net / 3600,
-                           None, None, [self.hub_ids[s] for s in stops[1:-1]])
-        legs, delivered = routed
-        return Journey(name_o, name_d, True, (delivered - t0) / 3600, delivered, net / 3600,
-                       None if direct is None else (direct[1] - t0) / 3600,
-                       sum(x.km for x in legs), [self.hub_ids[s] for s in stops[1:-1]], legs)
-
-    def _run(self, stops: list[str], t0: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
-        p = self.params
-        legs = [self._stop(stops[0], "processing at origin centre", t0, p.origin_processing_s)]
-        t = legs[-1].arrive_s
-        for a, b in zip(stops[:-1], stops[1:]):
-            seg = self.segment(a, b, t, road_only)
-            if seg is None:
-                return None
-            legs += seg[0]
-            t = seg[1]
-            if b in self.sort_s and b != stops[-1]:
-                legs.append(self._stop(b, "sorting at hub", t, self.sort_s[b]))
-                t = legs[-1].arrive_s
-        legs.append(self._stop(stops[-1], "processing at destination centre", t, p.dest_processing_s))
-        t = legs[-1].arrive_s
-        start = next_departure(t, [hhmm(r) for r in p.delivery_rounds])
-        if start > t + 1:
-            legs.append(TimedLeg(legs[-1].to, legs[-1].to, "wait for delivery round", t, start, 0.0, True,
-                                 legs[-1].to_en, legs[-1].to_en))
-        legs.append(self._stop(stops[-1], "delivery round", start, p.round_duration_s))
-        return legs, legs[-1].arrive_s

@@ -245,8 +245,10 @@ class ServiceParams:
     dest_processing_s: float = 5400.0
     delivery_rounds: tuple = ("08:00", "14:00")
     round_duration_s: float = 14400.0
-    air_waves: tuple = ("08:00", "12:00", "16:00", "20:00", "23:00")
+    air_waves: tuple = ("00:30", "02:30", "06:00", "08:00", "12:00", "16:00", "20:00", "22:00", "23:30")
     via_hubs: bool = True
+    road_time_factor: float = 1.0
+    product: str = "next-day"
 
     def with_(self, **changes) -> "ServiceParams":
         """A copy with some parameters changed; unknown names or bad values raise InputError."""
@@ -268,9 +270,48 @@ class ServiceParams:
                 return "must be seconds between 0 and 604800"
             if k == "via_hubs" and not isinstance(v, bool):
                 return "must be true or false"
+            if k == "road_time_factor" and not (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                and math.isfinite(v) and 0.2 <= v <= 5):
+                return "must be a number from 0.2 to 5 (1 = the network's own road times)"
+            if k == "product" and v not in PRODUCTS:
+                return f"must be one of {', '.join(PRODUCTS)}"
             return None
 
         return _replace_checked(self, "service", changes, check)
+
+    def for_product(self, name: str) -> "ServiceParams":
+        """These parameters with a product's cut-off, processing, rounds and routing (PRODUCTS[name])."""
+        if name not in PRODUCTS:
+            from .errors import InputError
+
+            raise InputError(f"unknown product {name!r}; products: {', '.join(PRODUCTS)}")
+        return self.with_(product=name, **PRODUCTS[name])
+
+
+# Express products as carriers sell them: each overrides the service parameters it defines (rationale in
+# PRODUCT_RATIONALE). A goal names the product its plan's words imply (scenarios/goals.yaml).
+PRODUCTS: dict[str, dict] = {
+    "same-day": {"cutoff": "10:00", "origin_processing_s": 3600.0, "dest_processing_s": 3600.0,
+                 "delivery_rounds": ("08:00", "14:00", "17:00"), "round_duration_s": 10800.0, "via_hubs": False},
+    "next-morning": {"cutoff": "18:00", "origin_processing_s": 5400.0, "dest_processing_s": 3600.0,
+                     "delivery_rounds": ("08:00", "14:00"), "round_duration_s": 14400.0, "via_hubs": True},
+    "next-day": {"cutoff": "18:00", "origin_processing_s": 7200.0, "dest_processing_s": 5400.0,
+                 "delivery_rounds": ("08:00", "14:00"), "round_duration_s": 14400.0, "via_hubs": True},
+    "standard": {"cutoff": "18:00", "origin_processing_s": 7200.0, "dest_processing_s": 5400.0,
+                 "delivery_rounds": ("08:00", "14:00"), "round_duration_s": 14400.0, "via_hubs": True},
+}
+PRODUCT_RATIONALE: dict[str, str] = {
+    "same-day": "当日达/同城/半日达: posted by a 10:00 morning cut-off, 1 h processing at each end, dispatched "
+                "directly between the two cities' centres (no hub sorting: intra-city and nearby-city items do "
+                "not travel through provincial hubs), delivered on the next round of 08:00, 14:00 or an evening "
+                "17:00 round (3 h each, finished by 20:00) - planner assumptions for the product the plans name",
+    "next-morning": "次晨达: posted by 18:00, 1.5 h processing, through the hubs on overnight air or road "
+                    "line-haul, 1 h processing at the destination, delivered on the 08:00 morning round "
+                    "(4 h, by 12:00 D+1); assumption",
+    "next-day": "次日达 (standard express): posted by 18:00, 2 h processing, through the plan's hubs, 1.5 h "
+                "processing, the 08:00 or 14:00 round (4 h): delivered by 18:00 D+1 at best; assumption",
+    "standard": "2- to 3-day standard parcels (二日达/三日达): the next-day product's steps over longer distances",
+}
 
 
 def _replace_checked(obj, label: str, changes: dict, check):
@@ -305,7 +346,15 @@ SERVICE_RATIONALE: dict[str, str] = {
     "dest_processing_s": "sorting at the destination city's centre before delivery (1.5 h, assumption)",
     "delivery_rounds": "delivery rounds start at 08:00 and 14:00 (assumption)",
     "round_duration_s": "a delivery round finishes within 4 h of its start (assumption)",
-    "air_waves": "air cargo departure waves; a parcel that misses one waits for the next (assumption)",
+    "air_waves": "air departure waves; a parcel that misses one waits for the next. Day waves 08:00-20:00 "
+                 "(passenger bellies) and the overnight waves express carriers fly: 22:00, 23:30, 00:30, 02:30 out, "
+                 "06:00 returns - e.g. SF Airlines' first freighter at Ezhou Huahu landed from Shenzhen at 04:21 "
+                 "and left again at 06:00 (湖北日报, 2022-11-28, hb.cri.cn/n/20221128/fdc7b830-ce73-29a6-d82b-"
+                 "a033ae5fb04b.html); the wave times are assumptions",
+    "road_time_factor": "multiplies every road, ferry and access time of the network (1 = as built): the "
+                        "sensitivity sweep's road-speed lever; a scenario can set it too",
+    "product": "the express product whose cut-off, processing, rounds and routing apply (PRODUCTS); goals "
+               "name their own",
     "via_hubs": "route origin -> its hub -> destination's hub -> destination (the plans' hub hierarchy); "
                 "the direct time is always reported beside it",
 }

@@ -91,7 +91,15 @@ def test_unreachable_is_reported_not_zero_or_inf():
     assert not row["reachable"] and np.isnan(row["door_to_door_hours"])
     assert df.set_index("destination").loc["沈阳市", "reachable"]
     res = {r.id: r for r in geonet.goals("liaoning")}["LN-same-day-same-city"]
+    assert "长海县" in res.excluded and res.pairs_unreachable == 0  # excluded with its reason, shown
+    from geonet.goals import evaluate, goal_book
+
+    goal = dict(next(g for g in goal_book()["goals"] if g["id"] == "LN-same-day-same-city"))
+    goal.pop("exclude")
+    res = evaluate(goal)  # without the exclusion: unreachable pairs, counted apart from missed ones
     assert res.pairs_unreachable > 0 and any(not w["reachable"] for w in res.worst)
+    assert res.pairs_met + res.pairs_missed + res.pairs_unreachable == res.pairs_total
+    assert not res.passed and res.verdict == "FAIL"
 
 
 def test_national_prefecture_matrix_dimensions():

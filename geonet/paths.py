@@ -1,0 +1,67 @@
+"""Choosing paths: the fastest road-only and multimodal paths between network nodes, searched once on CSR
+snapshots (geonet.engine) and cached. Timing those paths against clocks and schedules is geonet.timing's job;
+a sensitivity sweep re-times the same cached paths under other assumptions instead of searching again."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from .engine import Snapshot
+
+ROAD_EDGE_MODES = {"road", "ferry", "access"}
+KINDS = ("road", "multi")
+
+
+class PathCache:
+    """One-to-all searches (both kinds) and the node paths between pairs, computed once per source."""
+
+    def __init__(self, G: nx.MultiDiGraph):
+        self.G = G
+        self.snaps = {"road": Snapshot.from_graph(G, edge_filter=lambda d: d.get("mode") in ROAD_EDGE_MODES),
+                      "multi": Snapshot.from_graph(G)}
+        self._rows: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._paths: dict[tuple[str, str, str], list[str] | None] = {}
+
+    @property
+    def road(self) -> Snapshot:
+        return self.snaps["road"]
+
+    @property
+    def multi(self) -> Snapshot:
+        return self.snaps["multi"]
+
+    def prepare(self, sources) -> None:
+        """Run the one-to-all searches from every source not yet searched (batched, both kinds)."""
+        todo = [s for s in dict.fromkeys(sources) if ("multi", s) not in self._rows]
+        if not todo:
+            return
+        for kind, snap in self.snaps.items():
+            dist, pred = snap.times(todo, predecessors=True)
+            for i, s in enumerate(todo):
+                self._rows[(kind, s)] = (dist[i], pred[i])
+
+    def seconds(self, a: str, b: str, kind: str = "multi") -> float:
+        """Static fastest time a -> b (s, no schedules; inf if unreachable)."""
+        self.prepare([a])
+        return float(self._rows[(kind, a)][0][self.snaps[kind].index[b]])
+
+    def row(self, a: str, kind: str = "multi") -> np.ndarray:
+        """Static fastest times from ``a`` to every node of the snapshot (s)."""
+        self.prepare([a])
+        return self._rows[(kind, a)][0]
+
+    def path(self, a: str, b: str, kind: str) -> list[str] | None:
+        """Node path of the static-fastest ``kind`` path a -> b, or None if b cannot be reached."""
+        key = (kind, a, b)
+        if key not in self._paths:
+            self.prepare([a])
+            dist, pred = self._rows[(kind, a)]
+            j = self.snaps[kind].index[b]
+            self._paths[key] = self.snaps[kind].path(pred, j) if np.isfinite(dist[j]) else None
+        return self._paths[key]
+
+    def edge(self, u: str, v: str, kind: str) -> dict:
+        """Attributes of the parallel edge u -> v the ``kind`` snapshot chose."""
+        snap = self.snaps[kind]
+        return self.G.edges[u, v, snap.edge_keys[(snap.index[u], snap.index[v])]]

@@ -1,0 +1,176 @@
+"""Timing paths: clocks, schedules and the fixed steps of a parcel's day. A path (geonet.paths) becomes timed
+legs: road legs take their travel time (scaled by ``road_time_factor``), air leaves on the departure waves,
+rail inside its service window, and every wait is a leg of its own. Processing, sorting, handling and the
+delivery round are steps in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import networkx as nx
+import numpy as np
+
+from .names import in_language
+from .paths import ROAD_EDGE_MODES, PathCache
+from .settings import ServiceParams
+
+DAY = 86400.0
+# steps whose duration is a parameter, not a consequence of the network or the clock
+FIXED_STEPS = {"processing at origin centre", "sorting at hub", "processing at destination centre", "delivery round",
+               "processing and sorting at hub", "sorting and processing at hub"}
+
+
+def hhmm(text: str) -> float:
+    """'18:30' -> seconds after midnight."""
+    h, m = text.split(":")
+    return int(h) * 3600.0 + int(m) * 60.0
+
+
+def clock(t: float) -> str:
+    """Seconds after day-D midnight -> 'D+1 08:00'."""
+    day, rest = divmod(int(round(t)), int(DAY))
+    return f"D{'+' + str(day) if day else ''} {rest // 3600:02d}:{rest % 3600 // 60:02d}"
+
+
+def next_departure(t: float, times_of_day: list[float]) -> float:
+    """Earliest departure >= t from a daily timetable (seconds after midnight, repeating every day)."""
+    day = np.floor(t / DAY) * DAY
+    for d in (day, day + DAY):
+        for s in sorted(times_of_day):
+            if d + s >= t - 1e-6:
+                return d + s
+    return day + 2 * DAY + min(times_of_day)
+
+
+def rail_departures(edge: dict) -> list[float]:
+    """Departures of a rail service (first, first + headway, ... <= last), seconds after midnight."""
+    first, last = hhmm(str(edge.get("first_departure", "07:00"))), hhmm(str(edge.get("last_departure", "21:00")))
+    head = float(edge.get("headway_minutes", 60.0)) * 60
+    return list(np.arange(first, last + 1, head)) or [first]
+
+
+@dataclass
+class TimedLeg:
+    """One leg of a journey: depart_s/arrive_s are seconds after midnight of the posting day D (depart_at and
+    arrive_at give them as 'D+1 08:00'); hours is the leg's duration; km its distance."""
+
+    from_: str
+    to: str
+    mode: str
+    depart_s: float
+    arrive_s: float
+    km: float = 0.0
+    waiting: bool = False
+    from_en: str = ""
+    to_en: str = ""
+
+    @property
+    def hours(self) -> float:
+        return (self.arrive_s - self.depart_s) / 3600
+
+    @property
+    def depart_at(self) -> str:
+        """Departure as 'D+1 08:00' (day D = the posting day)."""
+        return clock(self.depart_s)
+
+    @property
+    def arrive_at(self) -> str:
+        return clock(self.arrive_s)
+
+    def names(self, lang: str = "zh") -> tuple[str, str]:
+        """(from, to) in one language: 'zh', 'en' or 'zh-py' (Chinese with the English name)."""
+        return in_language(self.from_, self.from_en, lang), in_language(self.to, self.to_en, lang)
+
+    def describe(self, lang: str = "zh") -> str:
+        """The leg in words: 'wait at 揭阳潮汕机场 (SWA) for the 08:00 air departure', 'sorting at hub: 汕头市枢纽',
+        'road 金平区 -> 揭东区'."""
+        a, b = self.names(lang)
+        if self.mode.startswith("wait for "):
+            what = self.mode.removeprefix("wait for ")
+            when = self.arrive_at[-5:]
+            return (f"wait at {a} for the {when} delivery round" if what == "delivery round"
+                    else f"wait at {a} for the {when} {what} departure")
+        if a == b:  # a step in one place: processing, sorting, handling, the delivery round
+            return f"{self.mode}: {a}"
+        return f"{self.mode} {a} -> {b}"
+
+    def to_dict(self) -> dict:
+        return {"from": self.from_, "to": self.to, "from_en": self.from_en, "to_en": self.to_en, "mode": self.mode,
+                "depart_at": self.depart_at, "arrive_at": self.arrive_at, "hours": round(self.hours, 3),
+                "km": round(self.km, 1), "waiting": self.waiting, "step": self.describe()}
+
+
+class Timing:
+    """Times legs under one set of service parameters; cheap to make, so a sweep makes one per value."""
+
+    def __init__(self, G: nx.MultiDiGraph, params: ServiceParams):
+        self.G = G
+        self.params = params
+        self.waves = [hhmm(w) for w in params.air_waves]
+        self.rounds = [hhmm(r) for r in params.delivery_rounds]
+
+    def label(self, node: str) -> tuple[str, str]:
+        """(Chinese, English) name of a graph node for legs."""
+        d = self.G.nodes[node]
+        zh = d.get("name", node)
+        return zh, d.get("name_en", "") or zh
+
+    def stop(self, node: str, label: str, t: float, seconds: float) -> TimedLeg:
+        """A step in one place (processing, sorting, handling) from ``t`` for ``seconds``."""
+        zh, en = self.label(node)
+        return TimedLeg(zh, zh, label, t, t + seconds, 0.0, False, en, en)
+
+    def travel_s(self, e: dict) -> float:
+        t = float(e.get("travel_time", 0.0))
+        return t * self.params.road_time_factor if e.get("mode") in ROAD_EDGE_MODES else t
+
+    def simulate(self, path: list[str], kind: str, paths: PathCache, t: float) -> tuple[list[TimedLeg], float]:
+        """Legs of ``path`` (a ``kind`` path of ``paths``) departing at ``t``; returns (legs, arrival s)."""
+        legs: list[TimedLeg] = []
+        for u, v in zip(path[:-1], path[1:]):
+            e = paths.edge(u, v, kind)
+            mode = e.get("mode", "road")
+            dep = t
+            if mode == "air":
+                dep = next_departure(t, self.waves)
+            elif mode == "rail":
+                dep = next_departure(t, rail_departures(e))
+            (zh_u, en_u), (zh_v, en_v) = self.label(u), self.label(v)
+            if dep > t + 1:
+                legs.append(TimedLeg(zh_u, zh_u, f"wait for {mode}", t, dep, 0.0, True, en_u, en_u))
+            arr = dep + self.travel_s(e)
+            km = float(e.get("length", 0.0)) / 1000
+            if legs and legs[-1].mode == mode and mode in ("road", "access") and not legs[-1].waiting:
+                legs[-1].to, legs[-1].to_en, legs[-1].arrive_s, legs[-1].km = zh_v, en_v, arr, legs[-1].km + km
+            elif zh_u == zh_v and mode in ("access", "transfer"):  # one place under two ids: handling there
+                legs.append(TimedLeg(zh_u, zh_v, "handling", dep, arr, 0.0, False, en_u, en_v))
+            else:
+                legs.append(TimedLeg(zh_u, zh_v, mode, dep, arr, km, False, en_u, en_v))
+            t = arr
+        return legs, t
+
+    def deliver(self, node: str, ready: float) -> list[TimedLeg]:
+        """The wait for the next delivery round (if any) and the round itself, from ``ready``."""
+        start = next_departure(ready, self.rounds)
+        zh, en = self.label(node)
+        legs = []
+        if start > ready + 1:
+            legs.append(TimedLeg(zh, zh, "wait for delivery round", ready, start, 0.0, True, en, en))
+        legs.append(TimedLeg(zh, zh, "delivery round", start, start + self.params.round_duration_s, 0.0, False,
+                             en, en))
+        return legs
+
+    def delivered(self, ready: np.ndarray) -> np.ndarray:
+        """Vectorised :meth:`deliver`: the end of the first round at or after each ``ready`` time (s)."""
+        day = np.floor(ready / DAY) * DAY
+        start = np.full_like(ready, np.nan)
+        for extra in (DAY, 0.0):  # earliest round at or after ready: today, else tomorrow
+            for r in sorted(self.rounds)[::-1]:
+                cand = day + extra + r
+                start = np.where(cand >= ready - 1e-6, cand, start)
+        return start + self.params.round_duration_s
+
+
+def shift(legs: list[TimedLeg], dt: float) -> list[TimedLeg]:
+    """The same legs ``dt`` seconds later (paths without schedules do not depend on the clock)."""
+    return [replace(x, depart_s=x.depart_s + dt, arrive_s=x.arrive_s + dt) for x in legs]
