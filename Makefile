@@ -57,6 +57,7 @@ test: env chromium
 bench: env
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sensitivity.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
