@@ -24,6 +24,7 @@ def main() -> None:
     args = ap.parse_args()
 
     import geonet
+    from geonet.geography import resolve
     from geonet.goals import _pairs, goal_book, goal_model
     from geonet.models import plan_hubs
     from geonet.network import build
@@ -32,7 +33,7 @@ def main() -> None:
 
     goal = next(g for g in goal_book()["goals"] if (g["id"] == args.goal if args.goal else g["region"] == args.region))
     base = goal_model(goal)
-    pairs, _ = _pairs(goal, goal["region"])
+    pairs, _ = _pairs(goal, resolve(goal["region"]))
     share_of = share_function(goal, pairs)
     values = [(lv, v) for lv in LEVERS for v in lv.values]
 

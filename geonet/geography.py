@@ -6,6 +6,9 @@ population: Natural Earth populated places (urban agglomerations, not census tot
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import geopandas as gpd
 
 from .layers import admin_layer
@@ -13,15 +16,47 @@ from .names import unknown
 from .settings import CITY_LEVELS, MAINLAND_EXCLUDED, REGIONS
 
 
-def region_provinces(region: str) -> list[str] | None:
-    """2-digit province codes of ``region`` (None = all of mainland China); raises for an unknown region."""
-    key = str(region).lower()
+@dataclass(frozen=True)
+class Region:
+    """A region resolved once: its name, label and 2-digit province codes (None = mainland China), with its
+    cities and counties loaded on first use. Analyses take one and pass it down instead of the name."""
+
+    name: str
+    label: str
+    provinces: tuple[str, ...] | None
+
+    @functools.cached_property
+    def cities(self) -> gpd.GeoDataFrame:
+        return cities(self)
+
+    @functools.cached_property
+    def counties(self) -> gpd.GeoDataFrame:
+        return counties(self)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@functools.lru_cache(maxsize=None)
+def _resolve(key: str) -> Region:
     if key not in REGIONS:
-        raise unknown("region", region, REGIONS, list_all=True)
-    return REGIONS[key]["provinces"]
+        raise unknown("region", key, REGIONS, list_all=True)
+    provs = REGIONS[key]["provinces"]
+    return Region(key, REGIONS[key]["label"], None if provs is None else tuple(provs))
 
 
-def _in_region(df: gpd.GeoDataFrame, region: str | None, code_col: str = "adcode") -> gpd.GeoDataFrame:
+def resolve(region: str | Region) -> Region:
+    """The Region called ``region`` ('guangdong', 'liaoning', 'yrd', 'national'); raises for an unknown one."""
+    return region if isinstance(region, Region) else _resolve(str(region).lower())
+
+
+def region_provinces(region: str | Region) -> list[str] | None:
+    """2-digit province codes of ``region`` (None = all of mainland China); raises for an unknown region."""
+    provs = resolve(region).provinces
+    return None if provs is None else list(provs)
+
+
+def _in_region(df: gpd.GeoDataFrame, region: str | Region | None, code_col: str = "adcode") -> gpd.GeoDataFrame:
     if region is None:
         return df
     provs = region_provinces(region)

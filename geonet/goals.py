@@ -12,7 +12,7 @@ import yaml
 from .display import TableRepr
 from .errors import DataError, InputError
 from .gazetteer import locate
-from .geography import cities, counties, region_provinces
+from .geography import Region, resolve
 from .matrix import place_nodes
 from .models import service_model
 from .service import DAY, ServiceModel, clock, hhmm
@@ -86,16 +86,20 @@ def goal_table(results: list[GoalResult]) -> pd.DataFrame:
                           "unreachable": g.pairs_unreachable} for g in results])
 
 
-def _nodes(spec: str, region: str) -> list[tuple[str, str, str]]:
+def _nodes(spec: str, region: Region) -> list[tuple[str, str, str]]:
     """(node, name, prefecture adcode) of a place-set spec."""
     book = goal_book().get("place_sets", {})
     if "@" in spec:
-        spec, region = spec.split("@", 1)
+        spec, other = spec.split("@", 1)
+        region = resolve(other)
     if spec == "capitals":
-        c = cities("national").query("is_capital")
+        c = resolve("national").cities.query("is_capital")
+        return [(f"city:{a}", n, a) for a, n in zip(c["adcode"], c["name"])]
+    if spec == "cities":
+        c = region.cities
         return [(f"city:{a}", n, a) for a, n in zip(c["adcode"], c["name"])]
     if spec == "counties":
-        c = counties(region)
+        c = region.counties
         return [(f"county:{a}", n, p) for a, n, p in zip(c["adcode"], c["name"], c["prefecture_adcode"])]
     if spec in book:
         out = []
@@ -103,10 +107,10 @@ def _nodes(spec: str, region: str) -> list[tuple[str, str, str]]:
             p = locate(name, level="prefecture")
             out.append((f"city:{p.code}", p.name_zh, p.code))
         return out
-    return [(n, name, n.split(":")[1]) for n, name in place_nodes(spec, region)]
+    return [(n, name, n.split(":")[1]) for n, name in place_nodes(spec, region.name)]
 
 
-def _pairs(goal: dict, region: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
+def _pairs(goal: dict, region: Region) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """The (origin node, destination node) pairs a goal tests, and the places it excludes (name -> reason)."""
     spec = goal["pairs"]
     a, b = _nodes(spec["from"], region), _nodes(spec["to"], region)
@@ -180,7 +184,7 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5, n_
              sensitivity: bool = False) -> GoalResult:
     """Run one goal of the goals file on the region's default model (or ``model``), under its product;
     ``sensitivity`` also sweeps every key assumption (geonet.sensitivity) and says where the verdict flips."""
-    region = goal["region"]
+    region = resolve(goal["region"])
     m = goal_model(goal, model)
     pairs, excluded = _pairs(goal, region)
     t0, limit, threshold_h, cutoff = _deadline(goal, m.params)
@@ -237,7 +241,7 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5, n_
         from .sensitivity import share_function, sweep
 
         sens = sweep(goal, m, share_function(goal, pairs), target)
-    return GoalResult(goal["id"], goal["source"], goal["description"], region, round(threshold_h, 2),
+    return GoalResult(goal["id"], goal["source"], goal["description"], region.name, round(threshold_h, 2),
                       len(pairs), n_met, n_unr, round(share, 4), target, verdict == "PASS",
                       goal.get("note", ""), worst_rows,
                       [(names[o], names[d], bool(ok)) for (o, d), ok in zip(pairs, met)],
@@ -251,7 +255,7 @@ def goals(region: str, *, model_region: dict[str, ServiceModel] | None = None, s
     that region's network, and goals of that region's plan tested on the national one (全国三日达 …).
     model_region: optional {region: ServiceModel} to evaluate on (scenarios); defaults otherwise.
     """
-    region_provinces(region)
+    region = resolve(region).name
     book = goal_book()
     chosen = [g for g in book["goals"] if g["region"] == region or DOC_REGION[g["source"].split("-")[0]] == region]
     if not chosen:

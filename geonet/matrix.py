@@ -30,7 +30,7 @@ def place_nodes(spec: str | Iterable[str], region: str) -> list[tuple[str, str]]
             return [(f"county:{a}", n) for a, n in zip(c["adcode"], c["name"])]
         if spec == "hubs":
             h = plan_hubs(region)
-            return [(f"hub:{i}", n) for i, n in zip(h["id"], h["name_zh"])]
+            return list(zip(h["node"], h["name_zh"]))
         raise InputError(f"unknown place set {spec!r}; use {', '.join(PLACE_SETS)} or a list of names")
     out = []
     for name in spec:
