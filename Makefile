@@ -44,11 +44,16 @@ demo: layers
 	$(BIN)/geonet map --region liaoning --out maps/liaoning.html
 	$(BIN)/geonet map --region yrd --out maps/yrd.html
 	$(BIN)/geonet map --region national --out maps/national.html
+	$(BIN)/geonet report --region guangdong --out maps/report_guangdong.html
+	$(BIN)/geonet report --region liaoning --out maps/report_liaoning.html
+	$(BIN)/geonet report --region yrd --out maps/report_yrd.html
+	$(BIN)/geonet report --region national --out maps/report_national.html
 
-# Debian's Chromium for the map tests (headless); installed once, as root, from the Debian archive.
+# Debian's Chromium for the map and report tests (headless), with a CJK font so that Chinese names render in
+# screenshots and PDFs; installed once, as root, from the Debian archive.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy; } || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
 
 test: env chromium
 	$(BIN)/python -m pytest -q -n 2

@@ -18,6 +18,7 @@ from .gazetteer import Place, locate
 from .geography import cities, counties, provinces
 from .models import plan_hubs
 from .placement import optimize_region
+from .report import report
 from .routing import Route, journey, route
 from .scenario import Comparison, Result, Scenario, compare
 from .settings import REGIONS, SYSTEMS, VERSION, NetworkParams, ServiceParams
@@ -27,6 +28,7 @@ __version__ = VERSION
 __all__ = [
     "Comparison", "Coverage", "DataError", "Result", "Scenario", "compare", "optimize_region", "GeonetError", "InputError", "NetworkParams", "OutputError", "Place", "REGIONS", "Route",
     "SYSTEMS", "ServiceParams", "UnknownNameError", "cities", "counties", "coverage", "gcj02_to_wgs84", "goals",
-    "hubs", "journey", "locate", "map", "network", "od_matrix", "plan_hubs", "provinces", "route", "save_map",
+    "hubs", "journey", "locate", "map", "network", "od_matrix", "plan_hubs", "provinces", "report", "route",
+    "save_map",
     "wgs84_to_gcj02",
 ]

@@ -60,10 +60,13 @@ class GoalResult(TableRepr):
     missed: list[dict] = field(default_factory=list)
     binding_steps: dict[str, int] = field(default_factory=dict)
     sensitivity: list[dict] = field(default_factory=list)
+    pair_hours: list[float] = field(default_factory=list, repr=False)  # door to door per pair (NaN: unreachable)
+    quote: str = ""  # the plan's words (digest quote of ``source``)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("pairs")
+        d.pop("pair_hours")
         return d
 
     def _title(self) -> str:
@@ -246,7 +249,8 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5, n_
                       goal.get("note", ""), worst_rows,
                       [(names[o], names[d], bool(ok)) for (o, d), ok in zip(pairs, met)],
                       m.params.product, n_missed_all, verdict, reason, excluded, missed_rows,
-                      dict(sorted(binding.items(), key=lambda kv: -kv[1])), sens)
+                      dict(sorted(binding.items(), key=lambda kv: -kv[1])), sens,
+                      [round(float(x), 3) for x in (dlv - t0) / 3600], goal.get("quote", ""))
 
 
 def goals(region: str, *, model_region: dict[str, ServiceModel] | None = None, sensitivity: bool = False,

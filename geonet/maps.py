@@ -69,22 +69,129 @@ def _geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict:
 
 
 def _legend(title: str, rows: list[tuple[str, str]]) -> str:
-    items = "".join(f'<div><span style="display:inline-block;width:12px;height:12px;background:{c};'
-                    f'margin-right:6px;border:1px solid #333"></span>{html.escape(t)}</div>' for c, t in rows)
-    return f"<div style='margin-bottom:6px'><b>{html.escape(title)}</b>{items}</div>"
+    items = "".join(f'<div><span style="display:inline-block;width:9px;height:9px;background:{c};'
+                    f'margin-right:4px;border:1px solid #333"></span>{html.escape(t)}</div>' for c, t in rows)
+    return f"<div style='margin:3px 0'><b>{html.escape(title)}</b>{items}</div>"
+
+
+LABEL_MIN_ZOOM = {"national": 6, "default": 8}
+
+
+class _PopupMarkers(MacroElement):
+    """Small city markers with an HTML popup each, bound with plain Leaflet (folium's Popup needs jQuery,
+    which a self-contained page does not load)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function(){var g = {{ this._parent.get_name() }};
+         {{ this.data_json }}.forEach(function(p){
+           L.circleMarker([p[0], p[1]], {radius: 3, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 0.9,
+                                         className: 'geonet-city'}).bindPopup(p[2], {maxWidth: 360}).addTo(g);
+         });})();
+    {% endmacro %}""")
+
+    def __init__(self, points: list[list]):
+        super().__init__()
+        self._name = "GeonetPopupMarkers"
+        self.data_json = json.dumps(points, ensure_ascii=False).replace("</", "<\\/")
+
+
+class _ZoomLabels(MacroElement):
+    """Shows the city labels only from a zoom level on (a class on the map container; CSS hides them)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function(){var m = {{ this._parent.get_name() }};
+         function f(){ m.getContainer().classList.toggle('geonet-nolabels', m.getZoom() < {{ this.min_zoom }}); }
+         m.on('zoomend', f); f();})();
+    {% endmacro %}""")
+
+    def __init__(self, min_zoom: int):
+        super().__init__()
+        self._name = "GeonetZoomLabels"
+        self.min_zoom = int(min_zoom)
+
+
+def _city_layers(fmap: folium.Map, region: str, model: ServiceModel, goal_res, national: bool) -> None:
+    """City labels (appear from a zoom level on) and city markers whose popup gives the city's hours to each
+    hub and the legs of its worst pair in the goal drawn."""
+    c = cities(region)
+    labels = folium.FeatureGroup(name="City labels (zoom in)")
+    for r in c.itertuples():
+        folium.Marker([r.seat_lat, r.seat_lon], icon=folium.DivIcon(
+            html=f"<div class='geonet-label'>{html.escape(r.name.removesuffix('市'))}</div>",
+            icon_size=(80, 14), icon_anchor=(-6, 7)), interactive=False).add_to(labels)
+    labels.add_to(fmap)
+    fmap.get_root().header.add_child(Element(
+        "<style>.geonet-label{font:11px sans-serif;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff;"
+        "white-space:nowrap}.geonet-nolabels .geonet-label{display:none}"
+        # the collapsed layer control shows a word, not Leaflet's layers.png (not embedded: nothing is fetched)
+        ".leaflet-control-layers-toggle{background-image:none!important;width:auto!important;height:auto!important;"
+        "padding:4px 8px;font:12px sans-serif;color:#222;text-decoration:none}"
+        ".leaflet-control-layers-toggle::after{content:'Layers \\25BE'}"
+        ".leaflet-control-attribution{font-size:10px!important;max-width:75vw}</style>"), name="geonet_label_css")
+    fmap.add_child(_ZoomLabels(LABEL_MIN_ZOOM["national" if national else "default"]))
+
+    worst: dict[str, tuple[str, float]] = {}
+    if goal_res is not None:
+        for (o, d, _), h in zip(goal_res.pairs, goal_res.pair_hours):
+            key = np.inf if h != h else h
+            if o not in worst or key > worst[o][1]:
+                worst[o] = (d, key)
+    hub_nodes = model.hub_nodes
+    code_of = dict(zip(cities(None)["name"], cities(None)["adcode"]))
+    fg = folium.FeatureGroup(name="Cities: hours to the hubs, worst pair (click)")
+    points: list[list] = []
+    for r in c.itertuples():
+        node = f"city:{r.adcode}"
+        if node not in model.G:
+            continue
+        row = model.paths.row(node)
+        times = sorted((row[model.multi.index[h]] / 3600, model.hub_ids[h]) for h in hub_nodes)
+        hub_rows = "".join(f"<tr><td>{html.escape(str(hid))}</td><td>{t:.1f} h</td></tr>"
+                           for t, hid in times[: 4 if national else 8] if np.isfinite(t))
+        text = (f"<b>{html.escape(r.name)}</b><br><i>network hours to the hubs</i>"
+                f"<table style='font-size:11px'>{hub_rows}</table>")
+        if r.name in worst and goal_res is not None:
+            d, h = worst[r.name]
+            dn = f"city:{code_of[d]}" if d in code_of else None
+            if dn is not None and dn in model.G:
+                j = model.journey(node, dn)
+                steps = "".join(f"<li>{html.escape(x.depart_at)} {html.escape(x.describe())}</li>"
+                                for x in j.legs if x.hours >= 0.25 or x.waiting)
+                head = "unreachable" if not j.reachable else f"{j.door_to_door_hours:.1f} h, {j.delivered_at}"
+                text += (f"<i>worst pair of {html.escape(goal_res.id)}: → {html.escape(d)} ({head})</i>"
+                         f"<ol style='padding-left:16px;margin:2px 0;font-size:11px'>{steps}</ol>")
+        points.append([round(r.seat_lat, 5), round(r.seat_lon, 5), text])
+    fg.add_child(_PopupMarkers(points))
+    fg.add_to(fmap)
+
+
+TILES = {  # optional base maps (fetched from the internet when the page opens): URL template, attribution
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "© <a href='https://www.openstreetmap.org/copyright'>OpenStreetMap</a> contributors"),
+    "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+              "© <a href='https://www.openstreetmap.org/copyright'>OpenStreetMap</a> contributors © "
+              "<a href='https://carto.com/attributions'>CARTO</a>"),
+}
 
 
 def geonet_map(region: str, *, layers: Iterable[str] = LAYERS, goal: str | None = None,
                model: ServiceModel | None = None, hub_ids: Iterable[str] | None = None,
-               hours: Iterable[float] = (3, 6, 12, 24), comparison: dict | None = None) -> folium.Map:
+               hours: Iterable[float] = (3, 6, 12, 24), comparison: dict | None = None,
+               tiles: str = "none") -> folium.Map:
     """A folium Map of ``region`` with the chosen layers (names in ``LAYERS``).
 
     goal: a goal id of scenarios/goals.yaml to draw (default: the region's first goal); naming one adds the
     'goal' layer when ``layers`` lacks it;
     model: a ServiceModel (e.g. a scenario's) instead of the plan's default;
     comparison: {'added': [hub ids], 'removed': [...], 'flipped': [(origin, destination, 'met'|'missed')]}
-    from geonet.compare, drawn as its own layer.
+    from geonet.compare, drawn as its own layer;
+    tiles: 'none' (default: the page fetches nothing and opens offline), or a base map fetched when online,
+    'osm' or 'carto', its attribution added.
+    Every map also has city labels that appear as you zoom in, and city markers whose popup gives the city's
+    hours to each hub and the legs of its worst pair of the goal drawn.
     """
+    if tiles not in ("none", *TILES):
+        raise InputError(f"unknown base map {tiles!r}; use none, {', '.join(TILES)}")
     region_provinces(region)
     layers = list(layers)
     if goal is not None and "goal" not in layers:
@@ -101,6 +208,9 @@ def geonet_map(region: str, *, layers: Iterable[str] = LAYERS, goal: str | None 
                       prefer_canvas=False, control_scale=True)
     _inline_leaflet(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    if tiles != "none":
+        url, attribution = TILES[tiles]
+        folium.TileLayer(url, attr=attribution, name=f"Base map ({tiles}, online)", control=True).add_to(fmap)
     network_label = "PROXY county-adjacency network" if m_model.G.graph.get("proxy") else "© OpenStreetMap contributors"
     legend: list[str] = []
 
@@ -143,19 +253,23 @@ def geonet_map(region: str, *, layers: Iterable[str] = LAYERS, goal: str | None 
         _network_layers(fmap, m_model, region, legend)
     if "hubs" in layers:
         _hub_layer(fmap, region, m_model, legend)
+    goal_res = None
     if "goal" in layers:
-        _goal_layer(fmap, region, goal, m_model, legend)
+        goal_res = _goal_layer(fmap, region, goal, m_model, legend)
     if comparison:
         _comparison_layer(fmap, comparison, legend)
+    _city_layers(fmap, region, m_model, goal_res, national)
 
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
     title = (f"geonet — {region}: plan hubs and door-to-door service "
              f"<span style='color:#b2182b'>[{html.escape(network_label)}]</span>")
     fmap.get_root().html.add_child(Element(
-        f"<div style='position:fixed;top:8px;left:50px;z-index:1000;background:white;padding:4px 8px;"
-        f"border:1px solid #999;font:13px sans-serif'>{title}</div>"
-        f"<div id='geonet-legend' style='position:fixed;bottom:24px;left:8px;z-index:1000;background:white;"
-        f"padding:6px 8px;border:1px solid #999;font:12px sans-serif;max-width:280px'>{''.join(legend)}</div>"))
+        f"<div style='position:fixed;top:8px;left:50px;z-index:1000;background:white;padding:3px 8px;"
+        f"border:1px solid #999;font:12px sans-serif;max-width:60vw'>{title}</div>"
+        f"<details id='geonet-legend' open style='position:fixed;bottom:52px;left:8px;z-index:1000;"
+        f"background:rgba(255,255,255,.92);padding:4px 6px;border:1px solid #999;font:11px/1.25 sans-serif;"
+        f"max-width:190px;max-height:38vh;overflow:auto'><summary style='cursor:pointer'><b>Legend</b></summary>"
+        f"{''.join(legend)}</details>"))
     fmap.add_child(_Attribution(ATTRIBUTION.format(roads=network_label)))
     return fmap
 
@@ -241,7 +355,7 @@ def _hub_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[
                                            (OTHER_HUB[0], "other named node / site")]))
 
 
-def _goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceModel, legend: list[str]) -> None:
+def _goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceModel, legend: list[str]):
     book = goal_book()["goals"]
     choices = [g for g in book if g["region"] == region]
     if goal is None:
@@ -281,8 +395,9 @@ def _goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceM
         folium.PolyLine([a, b], color="#1a9850" if w["met"] else "#d73027", weight=1.5, opacity=0.6,
                         tooltip=tip).add_to(fg)
     fg.add_to(fmap)
-    legend.append(_legend(f"Goal {res.id} ({res.threshold_hours:g} h; {'PASS' if res.passed else 'FAIL'})",
+    legend.append(_legend(f"Goal {res.id} ({res.threshold_hours:g} h; {res.verdict})",
                           [("#1a9850", "pair meets the goal"), ("#d73027", "pair misses it")]))
+    return res
 
 
 def _comparison_layer(fmap: folium.Map, comparison: dict, legend: list[str]) -> None:

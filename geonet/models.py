@@ -22,6 +22,11 @@ PLAN_HUBS = {
 }
 
 
+# the shipped scenario file of each region's plan baseline (scenarios/)
+PLAN_SCENARIO = {"guangdong": "guangdong_1p4p6.yaml", "liaoning": "liaoning.yaml", "yrd": "yrd.yaml",
+                 "national": "national.yaml"}
+
+
 def plan_hubs(region: str) -> pd.DataFrame:
     """The plan's city hubs for ``region`` (catalog rows, placed, city-hub kind, tier rank <= the plan's).
 

@@ -15,14 +15,12 @@ from .errors import InputError
 from .gazetteer import locate
 from .io import read_text
 from .geography import cities
-from .models import plan_hubs, service_model
+from .models import PLAN_SCENARIO, plan_hubs, service_model
 from .optimize import HubInstance, HubSolution, PHubCenter, PHubMedian, _greedy_swap, evaluate_single, max_covering
 from .settings import scenarios_dir
 
 OBJECTIVES = ("median", "center", "coverage")
 EXACT_MEDIAN_MAX_N = 40  # above this many cities the p-hub median MILP is replaced by a labelled heuristic
-PLAN_SCENARIO = {"guangdong": "guangdong_1p4p6.yaml", "liaoning": "liaoning.yaml", "yrd": "yrd.yaml",
-                 "national": "national.yaml"}
 
 
 def city_matrix(region: str) -> tuple[pd.DataFrame, np.ndarray]:
