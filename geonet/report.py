@@ -281,23 +281,11 @@ def report(region: str, out: str | Path, *, scenario: str | Path | None = None,
 
 def print_pdf(html_path: str | Path, pdf: str | Path) -> Path:
     """Print an HTML file to PDF with headless Chromium (A4, backgrounds on), atomically."""
-    from .browser import CHROMIUM_ARGS, chromium_path
-    from .errors import DataError
+    from .browser import chromium
 
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise DataError("--pdf needs playwright: pip install playwright") from None
-    exe = chromium_path()
-    if exe is None:
-        raise DataError("--pdf needs Chromium: install Debian's chromium (make chromium)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-            with atomic_path(pdf) as tmp:
-                page.pdf(path=str(tmp), format="A4", print_background=True)
-        finally:
-            browser.close()
+    with chromium("--pdf") as browser:
+        page = browser.new_page()
+        page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+        with atomic_path(pdf) as tmp:
+            page.pdf(path=str(tmp), format="A4", print_background=True)
     return Path(pdf)
