@@ -143,3 +143,65 @@ def _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_
         if cluster is not None:
             cluster.close()
     return pd.concat(parts, ignore_index=True)
+
+
+MATRIX_MODES = ("road", "rail", "air", "multimodal")
+
+
+def mode_matrix(origins: str | Iterable[str] = "cities", destinations: str | Iterable[str] = "cities", *,
+                region: str, mode: str, model: ServiceModel | None = None, progress: bool = False) -> pd.DataFrame:
+    """Network hours on one mode only: 'road' (roads and ferries), 'air' or 'rail' (the path must ride that mode,
+    with road access at both ends; geonet.paths.layered). One row per ordered pair: origin, destination,
+    origin_node, destination_node, reachable, mode, network_hours (the whole path, access and transfers
+    included, no schedules) and ride_hours (time aboard the main mode only: flights, trains with their dwell, or
+    road and ferry legs; access, transfers and waits excluded). NaN where no such path exists."""
+    from .engine import Snapshot
+    from .paths import ROAD_EDGE_MODES, layered
+
+    if mode not in MATRIX_MODES or mode == "multimodal":
+        raise InputError(f"mode_matrix takes road, rail or air (multimodal is od_matrix), got {mode!r}")
+    m = model or service_model(region)
+    G = m.G
+    o_nodes, d_nodes = place_nodes(origins, region), place_nodes(destinations, region)
+    main = {"road": {"road", "ferry"}, "air": {"air"}, "rail": {"rail"}}[mode]
+    if mode == "road":
+        H, src, dst = G, (lambda n: n), (lambda n: n)
+        keep = lambda d: d.get("mode") in ROAD_EDGE_MODES  # noqa: E731
+    else:
+        if not any(d.get("mode") == mode for _, _, d in G.edges(data=True)):
+            raise InputError(f"the {region} network has no {mode} links; build it with that mode")
+        H, src, dst = layered(G, mode), (lambda n: (n, 0)), (lambda n: (n, 1))
+        keep = None
+    snap = Snapshot.from_graph(H, edge_filter=keep)
+    # time aboard of each chosen edge: its travel time when it is the main mode, else 0 (a tiny epsilon keeps
+    # the sparse entry explicit)
+    coo = snap.matrix.tocoo()
+    edges = (H.edges[snap.nodes[i], snap.nodes[j], snap.edge_keys[(i, j)]] for i, j in zip(coo.row, coo.col))
+    rw = np.array([float(e.get("travel_time", 0.0)) if e.get("mode") in main else 0.0 for e in edges])
+    from scipy.sparse import csr_matrix
+
+    R = csr_matrix((rw + 1e-12, (coo.row, coo.col)), shape=snap.matrix.shape)
+    d_idx = np.array([snap.index.get(dst(n), -1) for n, _ in d_nodes])
+    rows = []
+    for o, on in tqdm(o_nodes, desc=f"{mode} matrix", unit="origin", disable=not progress):
+        s = snap.index.get(src(o))
+        if s is None:
+            dist, aboard = np.full(len(snap.nodes), np.inf), np.zeros(len(snap.nodes))
+        else:
+            dist, pred = snap.times([src(o)], predecessors=True)
+            dist, pred = dist[0], pred[0]
+            aboard = np.zeros(len(snap.nodes))
+            order = np.argsort(dist)
+            order = order[np.isfinite(dist[order]) & (pred[order] >= 0)]
+            w = np.asarray(R[pred[order], order]).ravel() - 1e-12
+            for v, p_, x in zip(order.tolist(), pred[order].tolist(), w.tolist()):
+                aboard[v] = aboard[p_] + x
+        for (d, dn), j in zip(d_nodes, d_idx):
+            if d == o:
+                continue
+            t = dist[j] if j >= 0 else np.inf
+            ok = bool(np.isfinite(t))
+            rows.append({"origin": on, "destination": dn, "origin_node": o, "destination_node": d, "reachable": ok,
+                         "mode": mode, "network_hours": round(t / 3600, 3) if ok else np.nan,
+                         "ride_hours": round(max(aboard[j], 0.0) / 3600, 3) if ok else np.nan})
+    return pd.DataFrame(rows)

@@ -65,3 +65,23 @@ class PathCache:
         """Attributes of the parallel edge u -> v the ``kind`` snapshot chose."""
         snap = self.snaps[kind]
         return self.G.edges[u, v, snap.edge_keys[(snap.index[u], snap.index[v])]]
+
+
+def layered(G: nx.MultiDiGraph, mode: str) -> nx.MultiDiGraph:
+    """The network unrolled so that a path must ride ``mode``: ground nodes (n, 0) before and (n, 1) after the
+    ride; ``mode``'s nodes (n, 'a') on boarding and (n, 'b') after at least one ``mode`` edge. Every path from
+    (o, 0) to (d, 1) takes one ``mode`` edge or more (a flight, a train), never just a walk through a terminal."""
+    H = nx.MultiDiGraph()
+    for u, v, k, d in G.edges(keys=True, data=True):
+        mu, mv = G.nodes[u].get("mode"), G.nodes[v].get("mode")
+        if mu == mode and mv == mode:  # riding
+            H.add_edge((u, "a"), (v, "b"), k, **d)
+            H.add_edge((u, "b"), (v, "b"), k, **d)
+        elif mv == mode:  # ground -> mode (boarding)
+            H.add_edge((u, 0), (v, "a"), k, **d)
+        elif mu == mode:  # mode -> ground (alighting, after a ride)
+            H.add_edge((u, "b"), (v, 1), k, **d)
+        elif d.get("mode") in ROAD_EDGE_MODES:
+            H.add_edge((u, 0), (v, 0), k, **d)
+            H.add_edge((u, 1), (v, 1), k, **d)
+    return H

@@ -21,10 +21,10 @@ from .gazetteer import locate
 from .models import region_network, service_model
 from .network.build import build
 from .network.join import Snapper
+from .paths import ROAD_EDGE_MODES, layered
 from .settings import NetworkParams
 
 ROUTE_MODES = ("road", "rail", "air", "multimodal")
-_ROAD_EDGE_MODES = {"road", "ferry", "access"}
 _LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -136,23 +136,6 @@ def _in_region(region: str, lon: float, lat: float) -> bool:
     return bool(_region_zone(region).contains(shapely.Point(lon, lat)))
 
 
-def _layered(G: nx.MultiDiGraph, mode: str) -> nx.MultiDiGraph:
-    """Two copies of the ground network (before / after riding ``mode``) joined only through ``mode``."""
-    H = nx.MultiDiGraph()
-    for u, v, k, d in G.edges(keys=True, data=True):
-        mu, mv = G.nodes[u].get("mode"), G.nodes[v].get("mode")
-        if mu == mode and mv == mode:
-            H.add_edge(u, v, k, **d)
-        elif mv == mode:  # ground -> mode (boarding)
-            H.add_edge((u, 0), v, k, **d)
-        elif mu == mode:  # mode -> ground (alighting)
-            H.add_edge(u, (v, 1), k, **d)
-        elif d.get("mode") in _ROAD_EDGE_MODES:
-            H.add_edge((u, 0), (v, 0), k, **d)
-            H.add_edge((u, 1), (v, 1), k, **d)
-    return H
-
-
 def _best_edge(G: nx.MultiDiGraph, u, v) -> dict:
     return min(G.get_edge_data(u, v).values(), key=lambda d: d.get("travel_time", float("inf")))
 
@@ -175,12 +158,12 @@ def route(a: str, b: str, *, region: str | None = None, graph: nx.MultiDiGraph |
     (o, oname, o_m), (d, dname, d_m) = _endpoint(G, a, snap), _endpoint(G, b, snap)
     if mode == "road":
         H = G.edge_subgraph([(u, v, k) for u, v, k, e in G.edges(keys=True, data=True)
-                             if e.get("mode") in _ROAD_EDGE_MODES])
+                             if e.get("mode") in ROAD_EDGE_MODES])
         src, dst = o, d
     elif mode in ("air", "rail"):
         if not any(x.get("mode") == mode for _, x in G.nodes(data=True)):
             raise UnreachableError(f"the network has no {mode} links (build it with --modes road,{mode})")
-        H, src, dst = _layered(G, mode), (o, 0), (d, 1)
+        H, src, dst = layered(G, mode), (o, 0), (d, 1)
     else:
         H, src, dst = G, o, d
     try:

@@ -1,0 +1,48 @@
+"""Mode-restricted matrices (part of issue 12): network hours on one mode only, and the time aboard it."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+import geonet
+from geonet.matrix import mode_matrix
+
+
+def test_air_matrix_rides_a_flight_and_counts_time_aboard():
+    df = mode_matrix(["北京", "广州"], ["天津", "上海", "广州", "北京"], region="national", mode="air")
+    df = df.set_index(["origin", "destination"])
+    bj_tj = df.loc[("北京市", "天津市")]
+    assert bj_tj["reachable"] and bj_tj["ride_hours"] > 0.5  # even next door: a flight, not a walk through PEK
+    ok = df[df["reachable"]]
+    assert (ok["ride_hours"] <= ok["network_hours"] + 1e-9).all() and (ok["ride_hours"] > 0).all()
+    gz_sh = df.loc[("广州市", "上海市")]
+    r = geonet.route("广州", "上海", region="national", mode="air")
+    assert gz_sh["network_hours"] == np.round(r.hours, 3) or abs(gz_sh["network_hours"] - r.hours) < 0.01
+    flown = sum(x.hours for x in r.legs if x.mode == "air")
+    assert abs(gz_sh["ride_hours"] - flown) < 0.01
+
+
+def test_road_matrix_excludes_access_from_time_aboard():
+    df = mode_matrix("cities", "cities", region="liaoning", mode="road")
+    assert len(df) == 14 * 13 and df["reachable"].all()
+    assert (df["ride_hours"] < df["network_hours"]).all() and (df["ride_hours"] >= 0).all()
+    assert (df["ride_hours"] > 0).mean() > 0.95  # (two city seats may join the same proxy road node)
+    assert (df["ride_hours"] / df["network_hours"]).median() > 0.7  # access is the minor part
+
+
+def test_national_mode_matrix_under_a_minute_through_the_cli(cli, tmp_path):
+    t0 = time.monotonic()
+    r = cli("matrix", "--region", "national", "--mode", "air", "--out", str(tmp_path / "a.csv"))
+    assert r.returncode == 0, r.stderr[-1500:]
+    assert time.monotonic() - t0 < 60
+    df = pd.read_csv(tmp_path / "a.csv")
+    assert len(df) == 337 * 336 and {"origin", "destination", "origin_node", "destination_node", "network_hours",
+                                      "ride_hours"} <= set(df.columns)
+    assert df["ride_hours"].notna().mean() > 0.95
+    r = cli("matrix", "--region", "guangdong", "--mode", "rail", "--out", str(tmp_path / "r.csv"))
+    assert r.returncode == 2 and "no rail links" in r.stderr and not (tmp_path / "r.csv").exists()
+    r = cli("matrix", "--region", "guangdong", "--mode", "boat", "--out", str(tmp_path / "r.csv"))
+    assert r.returncode == 2 and "road" in r.stderr
