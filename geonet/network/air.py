@@ -42,13 +42,26 @@ def airport_labels(r) -> tuple[str, str]:
     airport name exists offline, so it is the city's name with 机场 and the code ('北京机场 (NAY)')."""
     zh = _catalog_airport_names().get(r.iata)
     city_zh = re.sub(r"(市|地区|自治州|盟)$", "", str(r.prefecture)) if r.prefecture else ""
+    named_for = _city_zh().get(str(r.city).strip())  # an airport named for another city than its site's
+    if named_for and str(r.name).startswith(str(r.city).strip()):  # (Beijing Daxing lies in 廊坊)
+        city_zh = re.sub(r"(市|地区|自治州|盟)$", "", named_for)
     core = _GENERIC.sub("", str(r.name)).strip()
     city = _city_en().get(str(r.prefecture)) or str(r.city).strip()  # today's city, not OpenFlights' 2014 one
+    if named_for and str(r.name).startswith(str(r.city).strip()):
+        city = str(r.city).strip()
     for word in {city, str(r.city).strip()}:  # 'Shantou Jieyang Chaoshan' -> 'Jieyang Chaoshan'
         if word and core.lower().startswith(word.lower() + " ") and word != city:
             core = core[len(word):].strip()
     en = core if core.lower().startswith(city.lower()) else f"{city} {core}".strip()
     return f"{zh or (city_zh + '机场')} ({r.iata})", f"{en or city} ({r.iata})"
+
+
+@functools.lru_cache(maxsize=1)
+def _city_zh() -> dict[str, str]:
+    from ..geography import cities
+
+    c = cities(None)
+    return dict(zip(c["name_en"], c["name"]))
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,8 +83,22 @@ def _catalog_airport_names() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def routes() -> pd.DataFrame:
-    """Directed airport pairs with the number of operating airlines (OpenFlights 2014)."""
-    return pd.read_csv(layer_path("air_routes.csv"))
+    """Directed airport pairs with the number of operating airlines (OpenFlights 2014; a closed airport's
+    routes moved to its successor, said in ``note``)."""
+    rt = pd.read_csv(layer_path("air_routes.csv"), keep_default_na=False)
+    if "note" not in rt:
+        rt["note"] = ""
+    return rt
+
+
+@functools.lru_cache(maxsize=1)
+def express_lines() -> list[tuple[str, str, str]]:
+    """Default express cargo lines (both directions are added): (a, b, source); assumptions, cited."""
+    path = layer_path("express_lines.csv")
+    if not path.is_file():
+        return []
+    e = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return list(zip(e["a"], e["b"], e["source"]))
 
 
 def flight_time_s(length_m: float, params: NetworkParams) -> float:
@@ -92,7 +119,13 @@ def air_network(provinces: set[str] | None, params: NetworkParams,
         G.add_node(air_node(iata), x=float(r.lon), y=float(r.lat), mode="air", kind="airport", name=r["label_zh"],
                    name_en=r["label_en"], iata=iata)
     drop = {tuple(p) for p in removed} | {tuple(reversed(p)) for p in removed}
-    pairs = [(s, d, int(n), SOURCE) for s, d, n in routes().itertuples(index=False)]
+    rt = routes()
+    pairs = [(s, d, int(n), SOURCE + (f" ({note})" if note else "")) for s, d, n, note in
+             zip(rt["src_iata"], rt["dst_iata"], rt["n_airlines"], rt["note"].fillna(""))]
+    for a, b, why in express_lines():  # the express carriers' cargo lines a planner expects (assumptions)
+        if a in ap.index and b in ap.index:
+            label = f"express cargo line (assumption: {why})"
+            pairs += [(a, b, 0, label), (b, a, 0, label)]
     for a, b in extra_lines:
         for code in (a, b):
             if code not in ap.index:

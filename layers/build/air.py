@@ -14,8 +14,26 @@ import warnings
 import geopandas as gpd
 import pandas as pd
 
-from common import LAYERS, LAYERS_OUT, SHARED_DATA
+from common import HERE, LAYERS, LAYERS_OUT, SHARED_DATA
 from geonet.io import atomic_path
+
+
+def _gazetteer_point(iata: str) -> tuple[float, float, str, str]:
+    """(lon, lat, name, source) of an airport the 2014 OpenFlights file lacks: airports-py (OurAirports-derived,
+    full precision), cross-checked against airportsdata; a gap over 5 km stops the build."""
+    import airportsdata
+    from airports import airport_data
+
+    a = next(x for x in airport_data.get_airport_by_country_code("CN") if x.get("iata") == iata)
+    lon, lat = round(float(a["longitude"]), 6), round(float(a["latitude"]), 6)
+    b = airportsdata.load("IATA").get(iata)
+    if b is not None:
+        import math
+
+        km = 6371 * math.hypot(math.radians(b["lon"] - lon) * math.cos(math.radians(lat)), math.radians(b["lat"] - lat))
+        if km > 5:
+            raise SystemExit(f"air.py: {iata} airports-py and airportsdata disagree by {km:.1f} km")
+    return lon, lat, a["airport"], "airports-py (checked against airportsdata)"
 
 
 def build() -> None:
@@ -38,20 +56,44 @@ def build() -> None:
     pts = gpd.sjoin_nearest(pts, counties, how="left", max_distance=0.2).drop_duplicates("iata")
     pts = pts.rename(columns={"adcode": "county_adcode"})
 
+    # today's airports: successors of closed ones and airports opened since 2014 (airport_changes.csv, cited)
+    changes = pd.read_csv(HERE / "airport_changes.csv", dtype=str, keep_default_na=False)
+    new_pts = []
+    for c in changes[~changes["iata"].isin(pts["iata"])].itertuples():  # PKX is in OpenFlights' 2019 airports
+        lon, lat, name, src = _gazetteer_point(c.iata)
+        new_pts.append({"iata": c.iata, "icao": "", "name": name, "city": "", "country": "China", "lon": lon,
+                        "lat": lat, "point_source": f"{src}; {c.note}"})
+    extra = gpd.GeoDataFrame(pd.DataFrame(new_pts), geometry=gpd.points_from_xy([p["lon"] for p in new_pts],
+                                                                             [p["lat"] for p in new_pts]), crs=4326)
+    extra = gpd.sjoin_nearest(extra, counties, how="left", max_distance=0.2).drop_duplicates("iata")
+    pts = pd.concat([pts, extra.rename(columns={"adcode": "county_adcode"})], ignore_index=True)
+    moved = dict(zip(changes.loc[changes["change"] == "successor", "replaces"],
+                     changes.loc[changes["change"] == "successor", "iata"]))
+
     r = pd.read_csv(SHARED_DATA / "openflights_routes_china.csv", dtype=str, keep_default_na=False)
+    r["note"] = ""
+    for old, new in moved.items():  # a closed airport's routes fly from its successor today
+        for col in ("src_iata", "dst_iata"):
+            hit = r[col] == old
+            r.loc[hit, "note"] = f"OpenFlights 2014 route of {old} (closed), moved to its successor {new}"
+            r.loc[hit, col] = new
     r = r[(r["codeshare"] != "Y") & r["src_iata"].isin(pts["iata"]) & r["dst_iata"].isin(pts["iata"])]
     r = r[r["src_iata"] != r["dst_iata"]]
-    routes = (r.groupby(["src_iata", "dst_iata"])["airline"].nunique().rename("n_airlines").reset_index()
-              .sort_values(["src_iata", "dst_iata"]))
-    served = set(routes["src_iata"]) | set(routes["dst_iata"])
+    routes = (r.groupby(["src_iata", "dst_iata"]).agg(n_airlines=("airline", "nunique"), note=("note", "max"))
+              .reset_index().sort_values(["src_iata", "dst_iata"]))
+    express = pd.read_csv(HERE / "express_lines.csv", dtype=str, keep_default_na=False)
+    served = set(routes["src_iata"]) | set(routes["dst_iata"]) | set(express["a"]) | set(express["b"])
     cols = ["iata", "icao", "name", "city", "country", "lon", "lat", "point_source", "county_adcode", "prefecture",
             "province_adcode"]
-    out = pts[pts["iata"].isin(served)][cols].sort_values("iata")
+    out = pts[pts["iata"].isin(served) & ~pts["iata"].isin(moved)][cols].sort_values("iata")
+    with atomic_path(LAYERS_OUT / "express_lines.csv") as tmp:
+        express.to_csv(tmp, index=False, lineterminator="\n")
     with atomic_path(LAYERS_OUT / "airports.csv") as tmp:
         out.to_csv(tmp, index=False, lineterminator="\n")
     with atomic_path(LAYERS_OUT / "air_routes.csv") as tmp:
         routes.to_csv(tmp, index=False, lineterminator="\n")
-    print(f"air: {len(out)} airports with routes, {len(routes)} directed airport pairs (OpenFlights 2014)")
+    print(f"air: {len(out)} airports with routes, {len(routes)} directed airport pairs (OpenFlights 2014; "
+          f"{', '.join(f'{o} -> {n}' for o, n in moved.items())} moved), {len(express)} express lines (assumptions)")
 
 
 if __name__ == "__main__":
