@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 layers: env
 	@if [ -d "$(SHARED)/data" ] && [ -f "$(SHARED)/seeds/digest.yaml" ]; then \
 		cd layers/build && ../../$(BIN)/python admin.py && ../../$(BIN)/python catalog.py \
-			&& ../../$(BIN)/python proxy_roads.py && ../../$(BIN)/python air.py; \
+			&& ../../$(BIN)/python proxy_roads.py && ../../$(BIN)/python air.py \
+			&& ../../$(BIN)/python rail.py; \
 	else \
 		echo "$(SHARED)/data or $(SHARED)/seeds not found: using the layers shipped in layers/"; \
 	fi

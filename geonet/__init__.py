@@ -22,6 +22,7 @@ from .report import report
 from .routing import Route, journey, route
 from .scenario import Comparison, Result, Scenario, compare
 from .settings import REGIONS, SYSTEMS, VERSION, NetworkParams, ServiceParams
+from .validation import calibrate_reference, read_reference, validate
 
 __version__ = VERSION
 
@@ -29,6 +30,6 @@ __all__ = [
     "Comparison", "Coverage", "DataError", "Result", "Scenario", "compare", "optimize_region", "GeonetError", "InputError", "NetworkParams", "OutputError", "Place", "REGIONS", "Route",
     "SYSTEMS", "ServiceParams", "UnknownNameError", "cities", "counties", "coverage", "gcj02_to_wgs84", "goals",
     "hubs", "journey", "locate", "map", "network", "od_matrix", "plan_hubs", "provinces", "report", "route",
-    "save_map",
+    "save_map", "validate", "read_reference", "calibrate_reference",
     "wgs84_to_gcj02",
 ]

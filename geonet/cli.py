@@ -166,12 +166,12 @@ def _bbox(text: str):
     return shapely.box(w, s_, e, n)
 
 
-def _graph_from_options(region, bbox, source, modes, rail_services, rail_source=None):
+def _graph_from_options(region, bbox, source, modes, rail_services, rail_source=None, rail_year=None):
     sources = {"road": source}
     if rail_source:
         sources["rail"] = rail_source
     return network.build(region, polygon=_bbox(bbox) if bbox else None, sources=sources, modes=_modes(modes),
-                         rail_services=rail_services)
+                         rail_services=rail_services, rail_year=rail_year)
 
 
 @net_app.command("build")
@@ -180,13 +180,20 @@ def network_build(
     region: Optional[str] = typer.Option(None, help="guangdong | liaoning | yrd | national"),
     bbox: Optional[str] = typer.Option(None, help="west,south,east,north (degrees) instead of a region"),
     source: str = typer.Option("proxy", help="Road source: proxy (offline default) | osm | FILE"),
-    modes: str = typer.Option("road,air", help="Comma list of road, rail, air"),
+    modes: str = typer.Option("road,rail,air", help="Comma list of road, rail, air"),
     rail_services: Optional[Path] = typer.Option(None, help="Rail service CSV (see README)"),
-    rail_source: Optional[str] = typer.Option(None, help="Rail network: osm | FILE"),
+    rail_source: Optional[str] = typer.Option(None, help="Rail network: layer (the shipped rail layer, default) "
+                                              "| osm | FILE"),
+    rail_year: Optional[str] = typer.Option(None, help="Rail layer year (default the latest), or 'plan' for the "
+                                            "plan-complete network (lines under construction and planned too)"),
 ) -> None:
     """Build a region's network (proxy or OSM), save it."""
     check_writable(out)
-    G = _graph_from_options(region, bbox, source, modes, rail_services, rail_source)
+    if rail_year is not None:
+        from .network.railways import rail_year as _check_year
+
+        rail_year = _check_year(rail_year)
+    G = _graph_from_options(region, bbox, source, modes, rail_services, rail_source, rail_year)
     network.save(G, out)
     typer.echo(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, network={G.graph['network']}",
                err=True)
@@ -627,15 +634,71 @@ def doctor_cmd(as_json: bool = typer.Option(False, "--json", help="Print the res
         raise DataError(f"{len(bad)} problem(s): {'; '.join(bad)}")
 
 
+def _print_validation(s: dict) -> None:
+    typer.echo(f"  {s['compared']} of {s['pairs']} pairs compared ({s['unreachable']} unreachable); median model/"
+               f"reference {s['median_ratio']}; within +-10% {s['within_10pct']:.0%}, +-20% {s['within_20pct']:.0%}, "
+               f"+-25% {s['within_25pct']:.0%}")
+    for w in s["worst"]:
+        typer.echo(f"  worst: {w['origin']} -> {w['destination']} ({w['mode']}): model {w['model_hours']:.2f} h, "
+                   f"reference {w['reference_hours']:.2f} h, ratio {w['ratio']:.2f}")
+
+
+@app.command("validate")
+def validate_cmd(
+    reference: Path = typer.Option(..., "--reference", help="CSV: origin,destination,mode,hours[,km],source"),
+    region: Optional[str] = typer.Option(None, help="Network to check: guangdong | liaoning | yrd | national "
+                                                    "(default national)"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Model times against a public reference: per pair, median ratio, shares within +-10/20/25 %."""
+    from .validation import validate
+
+    v = validate(reference, region=region)
+    v.summary.pop("_fit", None)
+    if as_json:
+        typer.echo(json.dumps(v.to_dict(), ensure_ascii=False))
+        return
+    label = " [PROXY roads]" if v.summary["network"] == "proxy" else ""
+    typer.echo(f"{reference.name} vs the {v.summary['region']} network{label}:")
+    for r in v.pairs.itertuples():
+        model = f"{r.model_hours:6.2f} h" if r.model_hours == r.model_hours else "  unreachable"
+        ratio = f"{r.ratio:5.2f}" if r.ratio == r.ratio else "   - "
+        typer.echo(f"  {r.origin} -> {r.destination} ({r.mode}): reference {r.reference_hours:5.2f} h, model "
+                   f"{model}, ratio {ratio}")
+    _print_validation(v.summary)
+
+
 @app.command("calibrate")
 def calibrate_cmd(
     region: Optional[str] = typer.Option(None, help="guangdong | liaoning | yrd | national"),
     bbox: Optional[str] = typer.Option(None, help="west,south,east,north instead of a region"),
+    reference: Optional[Path] = typer.Option(None, "--reference", help="Fit speeds to this reference CSV "
+                                             "(origin,destination,mode,hours[,km],source) instead of OSM"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Re-estimate the proxy detour factor from OSM."""
+    """Fit the road speed and rail operating share to a reference (--reference), or re-estimate the proxy
+    detour factor from OSM (--region/--bbox)."""
     from .network.calibrate import calibrate
 
+    if reference is not None:
+        if bbox is not None:
+            raise InputError("--reference fits on a region's network (--region), not a --bbox")
+        from .validation import calibrate_reference
+
+        res = calibrate_reference(reference, region=region)
+        if as_json:
+            typer.echo(json.dumps(res, ensure_ascii=False))
+            return
+        typer.echo(f"fitted to {reference.name} ({res['road_pairs']} road, {res['rail_pairs']} rail pairs; least "
+                   "squares on log ratios, paths held fixed):")
+        for k, v in res["fitted"].items():
+            typer.echo(f"  {k}: {v['before']} -> {v['after']}")
+        typer.echo("before:")
+        _print_validation(res["before"])
+        typer.echo("after:")
+        _print_validation(res["after"])
+        typer.echo(f"fitted {res['params']}")
+        return
     if (region is None) == (bbox is None):
         raise InputError("give exactly one of --region or --bbox")
     area = _bbox(bbox) if bbox else network.region_polygon(region)

@@ -13,7 +13,8 @@ from .browser import chromium_path
 PACKAGES = ["geopandas", "shapely", "pyproj", "networkx", "osmnx", "folium", "scipy", "numpy", "pandas",
             "rapidfuzz", "typer", "pydantic", "spopt", "pulp", "dask", "distributed", "playwright", "pyrosm"]
 LAYER_FILES = ["provinces.parquet", "prefectures.parquet", "counties.parquet", "hubs.csv", "proxy_roads.parquet",
-               "proxy_roads.json", "airports.csv", "air_routes.csv", "express_lines.csv", "SOURCES.md"]
+               "proxy_roads.json", "airports.csv", "air_routes.csv", "express_lines.csv", "rail_lines.csv",
+               "rail_lines.json", "SOURCES.md"]
 
 
 def check_layer(path) -> str | None:

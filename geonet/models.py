@@ -64,7 +64,7 @@ def plan_hubs(region: str) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=8)
-def region_network(region: str, modes: tuple[str, ...] = ("road", "air")) -> nx.MultiDiGraph:
+def region_network(region: str, modes: tuple[str, ...] = ("road", "rail", "air")) -> nx.MultiDiGraph:
     """The default network of a region (built once per process)."""
     return build(region, modes=modes)
 

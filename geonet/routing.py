@@ -179,6 +179,7 @@ def route(a: str, b: str, *, region: str | None = None, graph: nx.MultiDiGraph |
         return zh, dd.get("name_en") or zh
 
     legs: list[Leg] = []
+    line = None  # the rail line of the previous leg: sections of one line read as one ride
     if o_m > 0:
         legs.append(Leg(oname, nm(o)[0], "access", o_m * p.detour_factor / 1000,
                         o_m * p.detour_factor / (p.access_kmh / 3.6) / 3600, oname, nm(o)[1]))
@@ -190,7 +191,9 @@ def route(a: str, b: str, *, region: str | None = None, graph: nx.MultiDiGraph |
         (zh_u, en_u), (zh_v, en_v) = nm(nu), nm(nv)
         if zh_u == zh_v and leg_mode in ("access", "transfer"):
             leg_mode = "handling"  # one place under two ids (a hub and its airport): handling time there
-        if legs and legs[-1].mode == leg_mode and leg_mode in ("road", "access"):
+        same_train = leg_mode == "rail" and line is not None and e.get("line") == line
+        line = e.get("line") if leg_mode == "rail" else None
+        if legs and legs[-1].mode == leg_mode and (leg_mode in ("road", "access") or same_train):
             legs[-1].to, legs[-1].to_en = zh_v, en_v
             legs[-1].km, legs[-1].hours = legs[-1].km + km, legs[-1].hours + hrs
         else:

@@ -74,12 +74,13 @@ class RailSpec(BaseModel):
 
 class NetworkSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    modes: list[Literal["road", "rail", "air"]] = ["road", "air"]
+    modes: list[Literal["road", "rail", "air"]] = ["road", "rail", "air"]
     params: dict[str, float] = {}
     add_air_lines: list[tuple[str, str]] = []
     remove_air_lines: list[tuple[str, str]] = []
     rail_services: str | None = None
     declared_rail: list[RailSpec] = []
+    rail_year: int | Literal["plan"] | None = None  # the rail layer's year (default latest); plan = all lines
 
 
 class ScenarioSpec(BaseModel):
@@ -355,7 +356,7 @@ class Scenario:
                     base = self.path.parent if self.path else Path(".")
                     rail += read_services(base / net.rail_services)
             G = build(self.region, modes=net.modes, params=params, rail_services=rail or None,
-                      air_lines=[tuple(x) for x in net.add_air_lines],
+                      rail_year=net.rail_year, air_lines=[tuple(x) for x in net.add_air_lines],
                       removed_air=[tuple(x) for x in net.remove_air_lines])
             assign = {}
             for place, hub in self.spec.assignments.items():

@@ -66,8 +66,8 @@ class NetworkParams:
     with ``params.with_(name=value)``.
     """
 
-    detour_factor: float = 1.324
-    proxy_truck_kmh: float = 70.0
+    detour_factor: float = 1.13
+    proxy_truck_kmh: float = 80.0
     truck_max_kmh: float = 100.0
     truck_kmh: dict = field(default_factory=lambda: {
         "motorway": 90.0, "motorway_link": 50.0, "trunk": 70.0, "trunk_link": 40.0,
@@ -82,6 +82,11 @@ class NetworkParams:
     rail_hsr_kmh: float = 250.0
     rail_conventional_kmh: float = 100.0
     rail_detour_factor: float = 1.2
+    rail_operating_share: float = 0.74
+    rail_stop_s: float = 60.0
+    rail_first_departure: str = "07:00"
+    rail_last_departure: str = "21:00"
+    rail_headway_minutes: float = 60.0
     handling_s: dict = field(default_factory=lambda: {
         ("road", "air"): 7200.0, ("air", "road"): 3600.0,
         ("road", "rail"): 3600.0, ("rail", "road"): 1800.0,
@@ -91,6 +96,8 @@ class NetworkParams:
         """A copy with some parameters changed (unknown names or non-positive numbers raise InputError)."""
 
         def check(k, v):
+            if k in ("rail_first_departure", "rail_last_departure"):
+                return None if is_hhmm(v) else "must be HH:MM"
             if k in ("truck_kmh", "handling_s"):
                 if not isinstance(v, dict):
                     return "must be a mapping"
@@ -101,7 +108,7 @@ class NetworkParams:
                 lo, hi = PARAM_BOUNDS.get(k, (0, float("inf")))
             for x in vals:
                 number = isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-                if not number or (x <= 0 and k != "handling_s"):
+                if not number or (x <= 0 and k not in ("handling_s", "rail_stop_s")):
                     return "must be a positive finite number"
                 if not lo <= x <= hi:
                     return f"must be from {lo:g} to {hi:g} (plausibility bound, geonet.settings.PARAM_BOUNDS)"
@@ -127,16 +134,23 @@ PARAM_BOUNDS: dict[str, tuple[float, float]] = {
     "access_kmh": SPEED_BOUNDS_KMH["access"], "ferry_kmh": SPEED_BOUNDS_KMH["ferry"], "ferry_wait_s": (0, 86400),
     "air_block_kmh": SPEED_BOUNDS_KMH["air"], "air_taxi_s": (0, 4 * 3600), "rail_hsr_kmh": SPEED_BOUNDS_KMH["rail"],
     "rail_conventional_kmh": SPEED_BOUNDS_KMH["rail"], "rail_detour_factor": (1.0, 3.0),
+    "rail_operating_share": (0.2, 1.0), "rail_stop_s": (0, 3600), "rail_headway_minutes": (1, 24 * 60),
 }
 
 
 RATIONALE: dict[str, str] = {
-    "detour_factor": "road distance / great-circle distance on the proxy network: 1.324 is the mean detour index "
-                     "measured over 25 Chinese cities (Annals of GIS 27(4), 2021, doi:10.1080/19475683.2021.1966503). "
-                     "Intercity detours are usually smaller, so proxy distances err long; `geonet calibrate` "
-                     "re-estimates it from OSM when online",
-    "proxy_truck_kmh": "average line-haul truck speed on proxy edges (mix of expressway at <= 100 km/h and "
-                       "national/provincial roads, toll plazas, urban ends): planner assumption",
+    "detour_factor": "road distance / great-circle distance on the proxy network, intercity: the expressways "
+                     "between hub cities run 1.02-1.18 x the great circle between their seats - 沈大 375 km / 345 "
+                     "(1.09), 沪宁 274 / 270 (1.02), 广深 122.8 / 104 (1.18), 京港澳 G4 北京-深圳 2282.6 / 1943 "
+                     "(1.17); lengths cited in tests/data/reference_road.csv and the README; median 1.13. (Within "
+                     "cities the detour index is higher, 1.324 over 25 Chinese cities, Annals of GIS 27(4) 2021, "
+                     "doi:10.1080/19475683.2021.1966503; access legs are short, so one factor serves both.) "
+                     "`geonet calibrate --region` re-estimates it from OSM when online",
+    "proxy_truck_kmh": "average line-haul truck speed on proxy edges: trucks may not exceed 100 km/h on "
+                       "expressways (道路交通安全法实施条例 第七十八条; 110 on the rebuilt 沈大), and toll plazas, "
+                       "interchanges and urban ends bring the average down; 80 km/h puts 沈阳-大连 at 5.1 h (the "
+                       "cited 5-6 h drive) and 上海-南京 at 3.9 h (cars ~3 h). Planner assumption, checked by "
+                       "`geonet validate --reference tests/data/reference_road.csv`",
     "truck_max_kmh": "道路交通安全法实施条例 第七十八条: on expressways, vehicles other than small passenger cars "
                      "may not exceed 100 km/h; every OSM class speed is capped at this",
     "truck_kmh": "free-flow line-haul truck speed per OSM highway class (km/h), planner assumptions below the legal "
@@ -149,7 +163,24 @@ RATIONALE: dict[str, str] = {
     "rail_hsr_kmh": "average commercial speed of high-speed rail services declared by scenarios (railway=rail, "
                     "highspeed=yes in OSM): planner assumption",
     "rail_conventional_kmh": "speed on OSM rail without a maxspeed tag and not high-speed: assumption",
-    "rail_detour_factor": "rail track distance / great-circle distance for declared services: assumption",
+    "rail_detour_factor": "rail track distance / great-circle distance for declared services: assumption; the "
+                          "shipped rail layer measures 1.0-1.6 per line (layers/rail_lines.json, median ~1.2)",
+    "rail_operating_share": "average running speed between stops on the shipped rail layer as a share of the "
+                            "line's design speed (run time = section km / (share x design km/h) + rail_stop_s). "
+                            "Evidence: 京沪/京广/津秦 are designed for 350 km/h and opened at 300 km/h (0.86); "
+                            "start-to-stop averages of published fastest trains are lower (京沪 1318 km in 4 h "
+                            "48 min at opening, 0.78). 0.74 is the least-squares fit (log ratios, paths held "
+                            "fixed) of the 33 cited train times in tests/data/reference_rail.csv with "
+                            "rail_stop_s = 60 s (`geonet calibrate --reference`; README: measured error)",
+    "rail_stop_s": "time each section adds for the listed stop at its end. A stop made costs about 5 min (2 min "
+                   "dwell, ~3 min braking and accelerating from 300 km/h), but the fast trains of the reference "
+                   "call at only some of a line's principal stations: 60 s per listed stop is the assumption the "
+                   "operating share is fitted with",
+    "rail_first_departure": "first daily departure of express on the rail layer (高铁快运 rides scheduled "
+                            "trains; stations accept parcels in their opening hours): assumption",
+    "rail_last_departure": "last daily departure of express on the rail layer: assumption",
+    "rail_headway_minutes": "a parcel reaching a station waits for the next train of the line, one an hour: "
+                            "assumption (busy lines run more, express space is limited)",
     "handling_s": "mode transfer handling (s): road->air includes the cargo acceptance cut-off before departure, "
                   "air->road the break-down and hand-over after arrival; road<->rail loading at the station: "
                   "assumptions",

@@ -127,20 +127,23 @@ class Timing:
     def simulate(self, path: list[str], kind: str, paths: PathCache, t: float) -> tuple[list[TimedLeg], float]:
         """Legs of ``path`` (a ``kind`` path of ``paths``) departing at ``t``; returns (legs, arrival s)."""
         legs: list[TimedLeg] = []
+        line = None  # the rail line the parcel is aboard: it stays on the train to the next section
         for u, v in zip(path[:-1], path[1:]):
             e = paths.edge(u, v, kind)
             mode = e.get("mode", "road")
             dep = t
+            aboard = mode == "rail" and line is not None and e.get("line") == line
             if mode == "air":
                 dep = next_departure(t, self.waves)
-            elif mode == "rail":
+            elif mode == "rail" and not aboard:
                 dep = next_departure(t, rail_departures(e))
+            line = e.get("line") if mode == "rail" else None
             (zh_u, en_u), (zh_v, en_v) = self.label(u), self.label(v)
             if dep > t + 1:
                 legs.append(TimedLeg(zh_u, zh_u, f"wait for {mode}", t, dep, 0.0, True, en_u, en_u))
             arr = dep + self.travel_s(e)
             km = float(e.get("length", 0.0)) / 1000
-            if legs and legs[-1].mode == mode and mode in ("road", "access") and not legs[-1].waiting:
+            if legs and legs[-1].mode == mode and (mode in ("road", "access") or aboard) and not legs[-1].waiting:
                 legs[-1].to, legs[-1].to_en, legs[-1].arrive_s, legs[-1].km = zh_v, en_v, arr, legs[-1].km + km
             elif zh_u == zh_v and mode in ("access", "transfer"):  # one place under two ids: handling there
                 legs.append(TimedLeg(zh_u, zh_v, "handling", dep, arr, 0.0, False, en_u, en_v))

@@ -72,7 +72,7 @@ def test_proxy_distance_tracks_detour_factor_times_great_circle(national):
     a, b = geonet.locate("广州"), geonet.locate("北京")
     r = route("广州", "北京", graph=national, mode="road")
     ratio = r.km * 1000 / great_circle_m(a.lon, a.lat, b.lon, b.lat)
-    assert 1.2 < ratio < 1.6  # detour 1.324 on a zig-zag of seats
+    assert 1.0 < ratio < 1.4  # intercity detour 1.13 (cited expressways) on a zig-zag of seats
     assert r.network == "proxy"
 
 
@@ -91,7 +91,7 @@ def test_modes_change_the_answer():
 
 def test_truck_speed_cap_and_params_override():
     p = geonet.settings.NetworkParams()
-    slow = p.with_(proxy_truck_kmh=35.0)
+    slow = p.with_(proxy_truck_kmh=p.proxy_truck_kmh / 2)
     g1, g2 = network.build("liaoning", modes=["road"]), network.build("liaoning", modes=["road"], params=slow)
     r1, r2 = route("沈阳", "大连", graph=g1, mode="road"), route("沈阳", "大连", graph=g2, mode="road")
     assert r2.hours == pytest.approx(2 * r1.hours, rel=0.02)
@@ -123,10 +123,13 @@ def test_rail_services_from_file_and_declared(tmp_path):
     csv = tmp_path / "svc.csv"
     csv.write_text("from,to,run_minutes,first_departure,last_departure,headway_minutes,source,assumption\n"
                    "沈阳,大连,120,07:00,21:00,30,test timetable,true\n大连,沈阳,120,07:00,21:00,30,test timetable,true\n")
-    g = network.build("liaoning", modes=["road", "rail"], rail_services=csv)
+    g = network.build("liaoning", modes=["road", "rail"], rail_services=csv, sources={"rail": "none"})
     r = route("沈阳", "大连", graph=g, mode="rail")
     rail = [leg for leg in r.legs if leg.mode == "rail"]
     assert len(rail) == 1 and rail[0].hours == pytest.approx(2.0)
+    both = network.build("liaoning", modes=["road", "rail"], rail_services=csv)  # services on top of the layer
+    lines = {d.get("line") for _, _, d in both.edges(data=True) if d.get("mode") == "rail"}
+    assert "哈大高速铁路" in lines and None in lines
     svc = geonet.network.rail.declared_service("沈阳", "锦州", geonet.settings.NetworkParams())
     assert svc.assumption and "assumption" in svc.source and svc.run_minutes > 0
     bad = tmp_path / "bad.csv"

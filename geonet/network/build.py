@@ -19,6 +19,7 @@ from .air import air_network, air_node
 from .join import Snapper, add_access
 from .proxy import proxy_roads
 from .rail import RailService, rail_network, read_services
+from .railways import rail_layer
 
 MODES = ("road", "rail", "air")
 NEIGHBOUR_RING_DEG = 0.5  # proxy roads also take in counties this close to the region (paths may cut across)
@@ -40,16 +41,19 @@ def _check_modes(modes: Iterable[str]) -> tuple[str, ...]:
 
 
 def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str] | None = None,
-          modes: Iterable[str] = ("road", "air"), params: NetworkParams | None = None,
-          rail_services: Iterable[RailService] | str | Path | None = None,
+          modes: Iterable[str] = ("road", "rail", "air"), params: NetworkParams | None = None,
+          rail_services: Iterable[RailService] | str | Path | None = None, rail_year: int | str | None = None,
           air_lines: Iterable[tuple[str, str]] = (), removed_air: Iterable[tuple[str, str]] = (),
           places: bool = True) -> nx.MultiDiGraph:
     """Build the multimodal network of ``region`` ('guangdong', 'liaoning', 'yrd', 'national') or of a
     ``polygon`` (WGS-84).
 
-    sources: per mode, 'proxy' (road only, the offline default), 'osm' (download with osmnx) or a file path.
-    modes: subset of road, rail, air. rail needs ``rail_services`` (a CSV path or RailService list) or an
-    OSM/file rail source. air_lines / removed_air: IATA pairs a scenario adds or removes.
+    sources: per mode, 'proxy' (road only, the offline default), 'osm' (download with osmnx) or a file path;
+    rail also 'layer' (the default) or 'none' (only ``rail_services``).
+    modes: subset of road, rail, air. Rail is the shipped rail layer (layers/rail_lines.csv) open in
+    ``rail_year`` (default the latest; 'plan' adds lines under construction and planned) unless the rail
+    source is 'osm' or a file; ``rail_services`` (a CSV path or RailService list) add timed services.
+    air_lines / removed_air: IATA pairs a scenario adds or removes.
     Returns an osmnx-compatible MultiDiGraph (x/y degrees, length m, travel_time s, mode, source, proxy).
     """
     params = params or NetworkParams()
@@ -73,12 +77,19 @@ def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str]
             raw = osm.download(area, "rail") if rail_src == "osm" else None
             parts.append(osm.to_geonet(raw, "rail", params) if raw is not None
                          else osm.read_file(rail_src, "rail", params))
+        elif rail_src in (None, "layer"):
+            parts.append(rail_layer(params, rail_year, area))
+            sources["rail"] = "layer"
+        elif rail_src != "none":
+            raise InputError(f"rail source {rail_src!r}: use layer (the shipped rail layer), none (only "
+                             "--rail-services), osm or a network file")
         if rail_services is not None:
             svc = read_services(rail_services) if isinstance(rail_services, (str, Path)) else list(rail_services)
             g, stations = rail_network(svc, area, region)
             parts.append(g)
-        if len(parts) == 1 + ("air" in modes):
-            raise InputError("mode rail needs rail services (--rail-services FILE) or --rail-source osm|FILE")
+        if not any(d.get("mode") == "rail" for p in parts for _, _, d in p.edges(data=True)):
+            raise InputError("mode rail: the area has no rail line of the rail layer in that year; give rail "
+                             "services (--rail-services FILE) or --rail-source osm|FILE")
 
     G = nx.compose_all(parts)
     road = Snapper(G, "road")
@@ -91,7 +102,8 @@ def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str]
     G.graph.update(crs="epsg:4326", region=region or "polygon", modes=",".join(modes),
                    sources=";".join(f"{k}={v}" for k, v in sorted(sources.items()) if k in modes),
                    network="proxy" if proxy else ("osm" if sources["road"] == "osm" else "file"),
-                   proxy=proxy, geonet_version=VERSION)
+                   proxy=proxy, geonet_version=VERSION,
+                   rail_year=str(rail_year if rail_year is not None else "latest") if "rail" in modes else "")
     return G
 
 

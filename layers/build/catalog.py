@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 import yaml
 
-from common import LAYERS, LAYERS_OUT, SEEDS, SHARED_DATA, pinyin, short, title_pinyin
+from common import HERE, LAYERS, LAYERS_OUT, SEEDS, SHARED_DATA, pinyin, short, title_pinyin
 from geonet.io import atomic_path
 
 DISAGREE_KM = 5.0
@@ -326,6 +326,19 @@ def build() -> pd.DataFrame:
             else:
                 places[key] = p0 = p
             p0.designations.append(node)
+
+    # airports opened since the plans' sources and named for a city the plan gives a role (airport_changes.csv:
+    # Ezhou Huahu, the cargo-hub airport of the 武汉(鄂州) cluster): a catalog row with that plan node's role
+    nodes = {n["id"]: n for n in digest["nodes"]}
+    changes = pd.read_csv(HERE / "airport_changes.csv", dtype=str, keep_default_na=False)
+    for ch in changes[(changes["change"] == "new") & (changes["plan_node"] != "")].itertuples():
+        node = nodes[ch.plan_node]
+        system = SYSTEM[node["doc"]]
+        p = geo.airport(ch.name_zh, system, SCOPE[node["doc"]])
+        if p.lon is None:
+            raise SystemExit(f"catalog.py: airport_changes.csv {ch.iata}: {p.unplaced_reason}")
+        p.check = "; ".join(filter(None, [p.check, f"opened {ch.date} ({ch.source})"]))
+        places.setdefault((system, p.key), p).designations.append(node)
 
     pref = geo.admin.pref
     cty = geo.admin.cty
