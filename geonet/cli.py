@@ -381,7 +381,8 @@ def goals_cmd(
             out["out_of_scope"] = out_of_scope()
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
-    typer.echo(f"time goals for {region} (door to door on the PROXY road network + OpenFlights 2014 air)")
+    typer.echo(f"time goals for {region} (door to door on the PROXY road network + the rail layer + "
+               "OpenFlights 2014 air)")
     for r in res:
         typer.echo(f"{r.verdict} {r.id} [{r.source}] {r.description}")
         typer.echo(f"     product {r.product}; threshold {r.threshold_hours:g} h from posting; {r.pairs_met}/"
@@ -601,7 +602,7 @@ def optimize_cmd(
     typer.echo(f"  value {res['value']:.4g} ({res['unit']}); plan's layout ({', '.join(res['plan_hubs'])}): "
                f"{res['plan_value']:.4g}")
     typer.echo(f"  {res['method']}; {'proved optimal' if res['optimal'] else 'not proved optimal'}; {res['seconds']} s")
-    typer.echo(f"  {res['demand']}; network: PROXY roads + air")
+    typer.echo(f"  {res['demand']}; network: PROXY roads + rail layer + air")
     typer.echo("  KPIs, plan (A) vs optimised (B):")
     import pandas as pd
 

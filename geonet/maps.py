@@ -315,7 +315,7 @@ def _network_layers(fmap: folium.Map, model: ServiceModel, region: str, legend: 
         col, w = MODE_STYLE[mode]
         label = {"road": "Network: road (PROXY)" if G.graph.get("proxy") else "Network: road (OSM)",
                  "ferry": "Network: ferries and fixed links", "air": "Network: air (OpenFlights 2014)",
-                 "rail": "Network: rail services"}[mode]
+                 "rail": "Network: rail (cited lines, schematic)"}[mode]
         fg = folium.FeatureGroup(name=label, show=mode != "road" or region != "national")
         folium.GeoJson({"type": "FeatureCollection", "features": fs},
                        style_function=lambda f, col=col, w=w: {"color": col, "weight": w, "opacity": 0.7},

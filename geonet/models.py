@@ -1,4 +1,4 @@
-"""Cached defaults per region: the network (proxy roads + air) and the plan's own hub set."""
+"""Cached defaults per region: the network (proxy roads + the rail layer + air) and the plan's own hub set."""
 
 from __future__ import annotations
 

@@ -233,8 +233,9 @@ def build_report(region: str, scenario: str | Path | None = None, compare_with: 
              f"<style>{CSS}</style></head><body><main>",
              f"<h1>geonet report — {e(region)}: {e(ra.scenario.name)}</h1>",
              f"<p class='small'>geonet {VERSION}; door to door on the "
-             f"<span class='proxy'>{'PROXY road network' if proxy else 'OSM road network'}</span> + OpenFlights "
-             "2014 air; every number below rests on the assumptions listed at the end.</p>",
+             f"<span class='proxy'>{'PROXY road network' if proxy else 'OSM road network'}</span> + the rail layer "
+             "(cited lines, schematic) + OpenFlights 2014 air; every number below rests on the assumptions listed "
+             "at the end.</p>",
              "<h2>Verdicts</h2><table><tr><th>goal</th><th>the plan's words</th><th>product</th><th>met / target</th>"
              f"<th>{'A' if cmp else 'verdict'}</th>{head_b}</tr>{summary}</table>"]
     if cmp:

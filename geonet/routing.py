@@ -144,7 +144,7 @@ def route(a: str, b: str, *, region: str | None = None, graph: nx.MultiDiGraph |
           mode: str = "multimodal", params: NetworkParams | None = None) -> Route:
     """Fastest path from ``a`` to ``b`` (names, hub ids, node ids or 'lon,lat').
 
-    Uses ``graph`` if given, else the default network of ``region`` (proxy roads + air; built once).
+    Uses ``graph`` if given, else the default network of ``region`` (proxy roads, rail layer, air; built once).
     Returns a Route with km, hours and legs; raises UnreachableError if no path exists.
     """
     if mode not in ROUTE_MODES:
