@@ -172,3 +172,35 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+def read_records(path: str | os.PathLike, what: str, required: list[str], rows_word: str = "rows",
+                 header_hint: str = "") -> list[tuple[str, dict[str, str]]]:
+    """The rows of a user's CSV file as ('file:line', {column: stripped text}), blank lines skipped; one-line
+    errors for an empty file, missing columns, a header without rows and short rows (file and line named)."""
+    import csv
+    import io
+
+    from .errors import InputError
+
+    p = Path(path)
+    rows = list(csv.reader(io.StringIO(read_text(p, what))))
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    hint = header_hint or ",".join(required)
+    if not rows:
+        raise InputError(f"{p}:1: the {what} is empty; the header is {hint}")
+    header = [c.strip() for c in rows[0]]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(f"{p}:1: missing column(s) {', '.join(missing)}; required: {hint}")
+    out = []
+    for i, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) < len(header):
+            raise InputError(f"{p}:{i}: {len(cells)} field(s) where the header has {len(header)}")
+        out.append((f"{p}:{i}", {c: cells[j].strip() for j, c in enumerate(header)}))
+    if not out:
+        raise InputError(f"{p}:2: the {what} has a header and no {rows_word}")
+    return out

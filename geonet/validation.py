@@ -10,8 +10,6 @@ ride time of the rail or air legs of the fastest path on that mode, the whole ro
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +21,7 @@ import pandas as pd
 from . import checks
 from .errors import GeonetError, InputError
 from .gazetteer import locate
-from .io import read_text
+from .io import read_records
 from .settings import NetworkParams
 
 REFERENCE_COLUMNS = ["origin", "destination", "mode", "hours", "source"]
@@ -44,26 +42,9 @@ class ReferencePair:
 
 def read_reference(path: str | Path) -> list[ReferencePair]:
     """Read and check a reference file; a bad row is one InputError naming the file, row and field."""
-    p = Path(path)
-    rows = list(csv.reader(io.StringIO(read_text(p, "reference file"))))
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise InputError(f"{p}:1: the reference file is empty; the header is origin,destination,mode,hours[,km],source")
-    header = [c.strip() for c in rows[0]]
-    missing = [c for c in REFERENCE_COLUMNS if c not in header]
-    if missing:
-        raise InputError(f"{p}:1: missing column(s) {', '.join(missing)}; required: origin,destination,mode,hours,"
-                         "source (km optional)")
-    col = {c: header.index(c) for c in header}
     out = []
-    for i, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        where = f"{p}:{i}"
-        if len(cells) < len(header):
-            raise InputError(f"{where}: {len(cells)} field(s) where the header has {len(header)}")
-        r = {c: cells[j].strip() for c, j in col.items()}
+    for where, r in read_records(path, "reference file", REFERENCE_COLUMNS,
+                                 header_hint="origin,destination,mode,hours,source (km optional)"):
         if r["mode"] not in REFERENCE_MODES:
             raise InputError(f"{where}: field mode {r['mode']!r} is not one of {', '.join(REFERENCE_MODES)}")
         for f in ("origin", "destination"):
@@ -79,8 +60,6 @@ def read_reference(path: str | Path) -> list[ReferencePair]:
         if not r["source"]:
             raise InputError(f"{where}: field source is empty; every reference row names where it comes from")
         out.append(ReferencePair(r["origin"], r["destination"], r["mode"], hours, km, r["source"], where))
-    if not out:
-        raise InputError(f"{p}:2: the reference file has a header and no rows")
     return out
 
 

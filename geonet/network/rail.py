@@ -8,8 +8,6 @@ headway_minutes, source[, assumption]. ``from``/``to`` are station, city or hub 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +18,7 @@ import shapely
 from .. import checks
 from ..errors import GeonetError, InputError
 from ..gazetteer import Place, locate
-from ..io import read_text
+from ..io import read_records
 from ..settings import SPEED_BOUNDS_KMH, NetworkParams
 from .geo import great_circle_m
 
@@ -51,28 +49,8 @@ def read_services(path: str | Path) -> list[RailService]:
     """Read a service CSV, checking every row (one-line errors naming file, line and column): the columns,
     at least one row, no short rows, numbers in range, HH:MM times in order (no window across midnight).
     Stations, self-loops and speeds are checked when the services are placed (:func:`rail_network`)."""
-    p = Path(path)
-    text = read_text(p, "rail service file")
-    rows = list(csv.reader(io.StringIO(text)))
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise InputError(f"{p}:1: the rail service file is empty; the header is {','.join(REQUIRED)}")
-    header = [c.strip() for c in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(f"{p}:1: missing column(s) {', '.join(missing)}; required: {', '.join(REQUIRED)}")
-    if len(rows) == 1:
-        raise InputError(f"{p}:2: the rail service file has a header and no services")
-    col = {c: header.index(c) for c in header}
     out = []
-    for i, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) < len(header):
-            raise InputError(f"{p}:{i}: {len(cells)} field(s) where the header has {len(header)}")
-        row = {c: cells[j].strip() for c, j in col.items()}
-        where = f"{p}:{i}"
+    for where, row in read_records(path, "rail service file", REQUIRED, rows_word="services"):
         try:
             run = checks.number(row["run_minutes"], "run_minutes", "minutes", 0, 48 * 60, lo_open=True)
             head = checks.number(row["headway_minutes"], "headway_minutes", "minutes", 0, 24 * 60, lo_open=True)
@@ -86,7 +64,7 @@ def read_services(path: str | Path) -> list[RailService]:
         if not row["from"] or not row["to"]:
             raise InputError(f"{where}: from and to must name stations, cities or hubs")
         out.append(RailService(row["from"], row["to"], run, row["first_departure"], row["last_departure"], head,
-                               row["source"] or f"file {p.name}",
+                               row["source"] or f"file {Path(path).name}",
                                str(row.get("assumption", "")).lower() in ("true", "1", "yes"), where))
     return out
 
