@@ -4,6 +4,8 @@ a sensitivity sweep re-times the same cached paths under other assumptions inste
 
 from __future__ import annotations
 
+import weakref
+
 import networkx as nx
 import numpy as np
 
@@ -67,10 +69,18 @@ class PathCache:
         return self.G.edges[u, v, snap.edge_keys[(snap.index[u], snap.index[v])]]
 
 
+_LAYERED: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict]" = weakref.WeakKeyDictionary()
+
+
 def layered(G: nx.MultiDiGraph, mode: str) -> nx.MultiDiGraph:
     """The network unrolled so that a path must ride ``mode``: ground nodes (n, 0) before and (n, 1) after the
     ride; ``mode``'s nodes (n, 'a') on boarding and (n, 'b') after at least one ``mode`` edge. Every path from
-    (o, 0) to (d, 1) takes one ``mode`` edge or more (a flight, a train), never just a walk through a terminal."""
+    (o, 0) to (d, 1) takes one ``mode`` edge or more (a flight, a train), never just a walk through a terminal.
+    Kept per graph and mode while the graph's size is unchanged (routes of one mode reuse it); treat as read-only."""
+    size = (G.number_of_nodes(), G.number_of_edges())
+    hit = _LAYERED.setdefault(G, {}).get(mode)
+    if hit is not None and hit[0] == size:
+        return hit[1]
     H = nx.MultiDiGraph()
     for u, v, k, d in G.edges(keys=True, data=True):
         mu, mv = G.nodes[u].get("mode"), G.nodes[v].get("mode")
@@ -84,4 +94,5 @@ def layered(G: nx.MultiDiGraph, mode: str) -> nx.MultiDiGraph:
         elif d.get("mode") in ROAD_EDGE_MODES:
             H.add_edge((u, 0), (v, 0), k, **d)
             H.add_edge((u, 1), (v, 1), k, **d)
+    _LAYERED[G][mode] = (size, H)
     return H
