@@ -177,3 +177,13 @@ def test_bad_reference_rows_are_one_line(cli, tmp_path, row, field):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and f"{f}:2" in lines[0] and field in lines[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ref.csv"]
+
+
+def test_plan_complete_scenario_adds_the_lines_under_construction():
+    from geonet.scenario import Scenario
+
+    sc = Scenario.from_yaml(REPO / "scenarios" / "national_rail_plan.yaml")
+    assert sc.spec.network.rail_year == "plan"
+    G = sc.model().G
+    lines = {d.get("line") for _, _, d in G.edges(data=True) if d.get("mode") == "rail"}
+    assert "天津至潍坊高速铁路" in lines and "京沪高速铁路" in lines
