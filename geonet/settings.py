@@ -82,7 +82,7 @@ class NetworkParams:
     rail_hsr_kmh: float = 250.0
     rail_conventional_kmh: float = 100.0
     rail_detour_factor: float = 1.2
-    rail_operating_share: float = 0.74
+    rail_operating_share: float = 0.72
     rail_stop_s: float = 60.0
     rail_first_departure: str = "07:00"
     rail_last_departure: str = "21:00"
@@ -169,8 +169,8 @@ RATIONALE: dict[str, str] = {
                             "line's design speed (run time = section km / (share x design km/h) + rail_stop_s). "
                             "Evidence: 京沪/京广/津秦 are designed for 350 km/h and opened at 300 km/h (0.86); "
                             "start-to-stop averages of published fastest trains are lower (京沪 1318 km in 4 h "
-                            "48 min at opening, 0.78). 0.74 is the least-squares fit (log ratios, paths held "
-                            "fixed) of the 33 cited train times in tests/data/reference_rail.csv with "
+                            "48 min at opening, 0.78). 0.72 is the least-squares fit (log ratios, paths held "
+                            "fixed) of the 43 cited train times in tests/data/reference_rail.csv with "
                             "rail_stop_s = 60 s (`geonet calibrate --reference`; README: measured error)",
     "rail_stop_s": "time each section adds for the listed stop at its end. A stop made costs about 5 min (2 min "
                    "dwell, ~3 min braking and accelerating from 300 km/h), but the fast trains of the reference "
