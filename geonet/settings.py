@@ -142,7 +142,8 @@ RATIONALE: dict[str, str] = {
     "detour_factor": "road distance / great-circle distance on the proxy network, intercity: the expressways "
                      "between hub cities run 1.02-1.18 x the great circle between their seats - 沈大 375 km / 345 "
                      "(1.09), 沪宁 274 / 270 (1.02), 广深 122.8 / 104 (1.18), 京港澳 G4 北京-深圳 2282.6 / 1943 "
-                     "(1.17); lengths cited in tests/data/reference_road.csv and the README; median 1.13. (Within "
+                     "(1.17); lengths: 沈大, 沪宁 in tests/data/reference_road.csv, 广深 juduo.cc/club/3452840.html, G4 "
+                     "wiwikim.kfd.me/wiki/G4高速公路; great circles between geonet's seats; median 1.13. (Within "
                      "cities the detour index is higher, 1.324 over 25 Chinese cities, Annals of GIS 27(4) 2021, "
                      "doi:10.1080/19475683.2021.1966503; access legs are short, so one factor serves both.) "
                      "`geonet calibrate --region` re-estimates it from OSM when online",
