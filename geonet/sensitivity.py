@@ -3,7 +3,9 @@
 Each lever changes one service assumption; for every value the goal's pairs are re-timed on the same cached
 network paths (``ServiceModel.with_params``: the path choice is kept, clocks, waits and steps are redone), so a
 sweep costs a few seconds per region instead of a network build per value. A lever's ``flips_at`` is the value
-nearest the current one at which the verdict (PASS/FAIL) changes, None when nothing flips in the range.
+nearest the current one at which the verdict (PASS/FAIL) changes, None when nothing flips in the range; the
+whole curve is kept (``values``, ``share_met_min`` / ``share_met_max``, ``dips``: values where the share falls
+below both neighbours) and printed. A goal judged on its outcome is swept on its outcome (simulated parcels).
 Speeding up roads keeps the paths chosen at today's speeds (an approximation that can only understate gains).
 """
 
@@ -86,8 +88,8 @@ def sweep(goal: dict, model: ServiceModel, share_of: Callable[[ServiceModel], fl
         rows = []
         for v in lever.values:
             m = model if v == cur else model.with_params(lever.apply(base, v))
-            share = share_of(m)
-            rows.append({"value": v, "share_met": round(share, 4), "passed": bool(share >= target - 1e-9)})
+            share, ok = share_of(m)
+            rows.append({"value": v, "share_met": round(share, 4), "passed": ok})
         now = next(r["passed"] for r in rows if r["value"] == cur)
         flips = [r for r in rows if r["passed"] != now]
         if lever.numeric:
@@ -95,31 +97,41 @@ def sweep(goal: dict, model: ServiceModel, share_of: Callable[[ServiceModel], fl
         else:
             pos = {v: i for i, v in enumerate(lever.values)}
             flips.sort(key=lambda r: abs(pos[r["value"]] - pos[cur]))
+        shares = [r["share_met"] for r in rows]
+        dips = [rows[i]["value"] for i in range(1, len(rows) - 1) if shares[i] < min(shares[i - 1], shares[i + 1])]
         out.append({"parameter": lever.parameter, "unit": lever.unit, "current": cur, "range": list(lever.values),
                     "values": rows, "flips_at": flips[0]["value"] if flips else None,
-                    "share_met_low": rows[0]["share_met"], "share_met_high": rows[-1]["share_met"]})
+                    "share_met_low": rows[0]["share_met"], "share_met_high": rows[-1]["share_met"],
+                    "share_met_min": min(shares), "share_met_max": max(shares), "dips": dips})
     return out
 
 
 def describe(s: dict) -> str:
-    """One line for a lever: 'cutoff (hours later...): flips at -2 (share 0.70 .. 1.00)'."""
+    """One line for a lever, with its whole curve: 'cutoff (hours later ...; now 0): flips at -1; -3: 99% |
+    -2: 99% | -1: 92% FAIL (dip) | 0: 100% ...'."""
     if s.get("note"):
         return f"{s['parameter']}: {s['note']}"
     flip = "does not flip in the range" if s["flips_at"] is None else f"flips at {s['flips_at']}"
-    return (f"{s['parameter']} ({s['unit']}; now {s['current']}): {flip}; share met "
-            f"{s['share_met_low']:.0%} at {s['range'][0]} .. {s['share_met_high']:.0%} at {s['range'][-1]}")
+    curve = " | ".join(f"{v['value']}: {v['share_met']:.1%}{'' if v['passed'] else ' FAIL'}"
+                       f"{' (dip)' if v['value'] in s.get('dips', []) else ''}" for v in s["values"])
+    return f"{s['parameter']} ({s['unit']}; now {s['current']}): {flip}; {curve}"
 
 
-def share_function(goal: dict, pairs) -> Callable[[ServiceModel], float]:
-    """share_of(model): the share of a goal's pairs that meet it under the model's parameters (a deadline
-    goal keeps its clock deadline when the cut-off moves; a max-hours goal counts from the new cut-off)."""
-    from .goals import _deadline, _met, delivered_s
+def share_function(goal: dict, pairs, basis: str = "capability") -> Callable[[ServiceModel], tuple[float, bool]]:
+    """share_of(model) -> (figure, passed): the share of a goal's pairs that meet it under the model's
+    parameters (capability), or the outcome figure of simulated parcels (``basis`` 'outcome'). A deadline
+    goal keeps its clock deadline when the cut-off moves; a max-hours goal counts from posting."""
+    from .verdict import SWEEP_DRAWS, deadline, delivered_s, met, outcome, passes
 
     strict = bool(goal.get("strict", False))
+    target = float(goal.get("target_share", 1.0))
 
-    def share_of(m: ServiceModel) -> float:
-        _, limit, _, _ = _deadline(goal, m.params)
-        dlv = delivered_s(m, pairs)
-        return float(_met(dlv, limit, strict).mean()) if len(pairs) else float("nan")
+    def share_of(m: ServiceModel) -> tuple[float, bool]:
+        if basis == "outcome":
+            v = outcome(goal, m, pairs, draws=SWEEP_DRAWS)["value"]
+            return float(v), passes(goal, v, target)
+        _, limit, _, _ = deadline(goal, m.params)
+        share = float(met(delivered_s(m, pairs), limit, strict).mean()) if len(pairs) else float("nan")
+        return share, bool(share >= target - 1e-9)
 
     return share_of

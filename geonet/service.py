@@ -14,7 +14,7 @@ Every parameter: geonet.settings.ServiceParams (rationale in SERVICE_RATIONALE).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 import numpy as np
@@ -133,13 +133,32 @@ class ServiceModel:
         self.assignments = {k: by_id[v] for k, v in (assignments or {}).items()}
         self.paths = paths or PathCache(G)
         self.timing = Timing(G, self.params)
+        self.banks = tuple(sorted(hhmm(x) for x in self.params.trunk_departures))
         self._segments: dict[tuple[str, str, str], tuple | None] = {}
+        self._relays: dict[tuple[str, str], list[str]] | None = None
         self.paths.prepare(self.hub_nodes)
+
+    @property
+    def provenance(self) -> dict:
+        """What this model's answers rest on: the network (proxy or OSM roads, rail layer year, air snapshot),
+        the product and every service parameter that differs from the defaults."""
+        g = self.G.graph
+        return {"network": g.get("network", "file"), "proxy": bool(g.get("proxy", False)),
+                "region": g.get("region"), "modes": g.get("modes", ""), "rail_year": g.get("rail_year", ""),
+                "air": "OpenFlights routes, June 2014 snapshot" if "air" in str(g.get("modes", "")) else "",
+                "product": self.params.product, "hubs": len(self.hub_nodes),
+                "changed_parameters": {k: v for k, v in self.params.changed().items() if k != "product"}}
 
     def with_params(self, params: ServiceParams) -> ServiceModel:
         """The same network, hubs and cached paths under other service parameters (re-timed, not re-searched)."""
         assign = {k: self.hub_ids[v] for k, v in self.assignments.items()}
         return ServiceModel(self.G, self.hubs, params, self.net_params, assign, self.paths)
+
+    def for_product(self, product: str) -> ServiceModel:
+        """The same network, hubs and paths under ``product`` (PRODUCTS); a scenario's changes to the service
+        parameters are kept for the next-day and standard products."""
+        params = self.params.for_product(product, keep_changes=product in ("next-day", "standard"))
+        return self if params == self.params else self.with_params(params)
 
     # ------------------------------------------------------------------ searches (geonet.paths)
     @property
@@ -188,10 +207,26 @@ class ServiceModel:
         return self.timing.label(node)
 
     def segment(self, a: str, b: str, t: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
-        """Line-haul a -> b departing at t: the better of the road-only and the fastest multimodal path,
-        after waiting for departures (road only if ``road_only``). None if b cannot be reached from a."""
+        """Line-haul a -> b ready at t: the better of the road-only and the fastest multimodal path, after
+        waiting for the trunk departure bank (products with ``trunk_departures``) and for flights and trains
+        (road only if ``road_only`` or the product's ``road_only``). None if b cannot be reached from a."""
         if a == b:
             return [], t
+        if self.banks:
+            dep = next_departure(t, self.banks)
+            seg = self._segment(a, b, dep, True if self.params.road_only else road_only)
+            if seg is None:
+                return None
+            legs = list(seg[0])
+            if legs:
+                legs[0] = replace(legs[0], schedule=self.banks)
+            if dep > t + 1:
+                zh, en = self.label(a)
+                legs.insert(0, TimedLeg(zh, zh, "wait for trunk", t, dep, 0.0, True, en, en))
+            return legs, seg[1]
+        return self._segment(a, b, t, road_only or self.params.road_only)
+
+    def _segment(self, a: str, b: str, t: float, road_only: bool) -> tuple[list[TimedLeg], float] | None:
         best = None
         for kind in ("road", "multi")[: 1 if road_only else 2]:
             key = (kind, a, b)
@@ -221,6 +256,8 @@ class ServiceModel:
         seg = self.segment(a, b, 0.0)
         if seg is None:
             return np.inf
+        if self.banks:
+            return None
         if any(self._segments.get((kind, a, b)) and self._segments[(kind, a, b)][0] for kind in ("road", "multi")):
             return None
         return seg[1]
@@ -230,7 +267,48 @@ class ServiceModel:
         off = self._static_offset(a, b)
         if off is not None:
             return dep + off
-        return np.array([np.nan if np.isnan(t) else (self.segment(a, b, t) or (None, np.nan))[1] for t in dep])
+        if self.banks:  # everything leaves on a bank: time each distinct departure once
+            dep = np.array([np.nan if np.isnan(t) else next_departure(t, self.banks) for t in dep])
+        uniq, inv = np.unique(dep, return_inverse=True)
+        arr = np.array([np.nan if np.isnan(t) else (self.segment(a, b, t) or (None, np.nan))[1] for t in uniq])
+        return arr[inv.reshape(-1)]
+
+    # ------------------------------------------------------------------ relays between hubs
+    def relays(self, h: str, g: str) -> list[str]:
+        """The hubs a trunk lane h -> g is relayed through: none when the product has no relay limit or the
+        drive is within ``relay_drive_h``; else the fastest chain of hubs whose lanes each stay within it
+        (road time plus sorting at each relay), none if there is no such chain."""
+        lim = self.params.relay_drive_h * 3600
+        if lim <= 0 or h == g:
+            return []
+        if self._relays is None:
+            from scipy.sparse.csgraph import dijkstra
+
+            hubs = self.hub_nodes
+            T = np.array([[self.paths.seconds(a, b, "road") * self.params.road_time_factor if a != b else 0.0
+                           for b in hubs] for a in hubs])
+            cost = np.where(T <= lim, T + np.array([self.sort_s[b] for b in hubs])[None, :], np.inf)
+            np.fill_diagonal(cost, 0.0)
+            dist, pred = dijkstra(np.where(np.isfinite(cost), cost, 0.0), return_predecessors=True)
+            self._relays = {"T": T, "pred": pred, "dist": dist}
+        r = self._relays
+        i, j = self.hub_nodes.index(h), self.hub_nodes.index(g)
+        if r["T"][i, j] <= lim or not np.isfinite(r["dist"][i, j]):
+            return []
+        chain, k = [], r["pred"][i, j]
+        while k >= 0 and k != i:
+            chain.append(self.hub_nodes[k])
+            k = r["pred"][i, k]
+        return chain[::-1]
+
+    def _trunk(self, h: str, g: str, t: float) -> float | None:
+        """Arrival (s) at hub g, unsorted, of a parcel that leaves hub h sorted at t, through the relays."""
+        for a, b in zip([h, *self.relays(h, g)], [*self.relays(h, g), g]):
+            seg = self.segment(a, b, t)
+            if seg is None:
+                return None
+            t = seg[1] + (self.sort_s[b] if b != g else 0.0)
+        return t
 
     # ------------------------------------------------------------------ journeys
     def stops(self, o: str, d: str, via_hubs: bool | None = None) -> list[str]:
@@ -240,7 +318,7 @@ class ServiceModel:
         if via_hubs:
             ho, hd = self.hub_of(o, True), self.hub_of(d, False)
             if ho is not None and hd is not None:
-                return [o, *dict.fromkeys([ho, hd]), d]
+                return [o, *dict.fromkeys([ho, *self.relays(ho, hd), hd]), d]
         return [o, d]
 
     def journey(self, o: str, d: str, via_hubs: bool | None = None, cutoff: str | None = None,
@@ -250,6 +328,7 @@ class ServiceModel:
         p = self.params
         (name_o, en_o), (name_d, en_d) = self.label(o), self.label(d)
         t0 = hhmm(cutoff or p.cutoff)
+        road_only = road_only or p.road_only
         net = self.network_seconds(o, d)
         direct = self._run([o, d], t0, road_only)
         stops = self.stops(o, d, via_hubs)
@@ -353,8 +432,8 @@ class ServiceModel:
                 continue
             for j, g in enumerate(hubs):
                 if g != h:
-                    seg = self.segment(h, g, dep1[i])
-                    a2[i, j] = np.nan if seg is None else seg[1]
+                    arr = self._trunk(h, g, dep1[i])
+                    a2[i, j] = np.nan if arr is None else arr
         # phase C: the destination's part, from its hub
         out = np.full((nO, len(destinations)), np.nan)
         same_all = {g: np.array([h == g for h in ho]) for g in hubs}

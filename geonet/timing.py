@@ -63,6 +63,9 @@ class TimedLeg:
     waiting: bool = False
     from_en: str = ""
     to_en: str = ""
+    schedule: tuple = ()  # departure times of day (s) this leg leaves on (waves, trains, trunk banks, rounds)
+    connect_s: float = 0.0  # minimum time before it may leave (a flight connection)
+    rest_s: float = 0.0  # drivers' rests included in a road leg
 
     @property
     def hours(self) -> float:
@@ -106,8 +109,30 @@ class Timing:
     def __init__(self, G: nx.MultiDiGraph, params: ServiceParams):
         self.G = G
         self.params = params
-        self.waves = [hhmm(w) for w in params.air_waves]
-        self.rounds = [hhmm(r) for r in params.delivery_rounds]
+        self.waves = tuple(sorted(hhmm(w) for w in params.air_waves))
+        self.all_waves = tuple(sorted(set(self.waves) | {hhmm(w) for w in params.night_air_waves}))
+        self.night_airports = set(params.night_air_airports)
+        self.rounds = tuple(sorted(hhmm(r) for r in params.delivery_rounds))
+
+    def waves_for(self, u: str, v: str) -> tuple:
+        """Departure waves of a flight u -> v: night waves too when both airports have night cargo operations and
+        neither lies on the high plateau (ServiceParams.night_air_airports, plateau_m), else day waves."""
+        night = True
+        for n in (u, v):
+            d = self.G.nodes[n]
+            try:
+                alt = float(d.get("altitude_m", 0.0) or 0.0)
+            except (TypeError, ValueError):
+                alt = 0.0
+            night = night and d.get("iata") in self.night_airports and alt < self.params.plateau_m
+        return self.all_waves if night else self.waves
+
+    def rests(self, driving_s: float) -> float:
+        """Rest time (s) the drivers must take within ``driving_s`` seconds of driving (one after each 4 h)."""
+        limit = self.params.drive_before_rest_s
+        if limit <= 0 or driving_s <= limit:
+            return 0.0
+        return (np.ceil(driving_s / limit - 1e-9) - 1) * self.params.drive_rest_s
 
     def label(self, node: str) -> tuple[str, str]:
         """(Chinese, English) name of a graph node for legs."""
@@ -128,27 +153,40 @@ class Timing:
         """Legs of ``path`` (a ``kind`` path of ``paths``) departing at ``t``; returns (legs, arrival s)."""
         legs: list[TimedLeg] = []
         line = None  # the rail line the parcel is aboard: it stays on the train to the next section
+        last = None  # the mode of the edge before
+        driving = 0.0  # seconds driven since the truck left (the drivers rest after each 4 h)
         for u, v in zip(path[:-1], path[1:]):
             e = paths.edge(u, v, kind)
             mode = e.get("mode", "road")
-            dep = t
+            dep, schedule, connect = t, (), 0.0
             aboard = mode == "rail" and line is not None and e.get("line") == line
             if mode == "air":
-                dep = next_departure(t, self.waves)
+                schedule = self.waves_for(u, v)
+                connect = self.params.air_connection_s if last == "air" else 0.0
+                dep = next_departure(t + connect, schedule)
             elif mode == "rail" and not aboard:
-                dep = next_departure(t, rail_departures(e))
+                schedule = tuple(rail_departures(e))
+                dep = next_departure(t, schedule)
             line = e.get("line") if mode == "rail" else None
+            last = mode
             (zh_u, en_u), (zh_v, en_v) = self.label(u), self.label(v)
             if dep > t + 1:
                 legs.append(TimedLeg(zh_u, zh_u, f"wait for {mode}", t, dep, 0.0, True, en_u, en_u))
-            arr = dep + self.travel_s(e)
+            travel = self.travel_s(e)
+            rest = 0.0
+            if mode == "road":
+                rest = self.rests(driving + travel) - self.rests(driving)
+                driving += travel
+            arr = dep + travel + rest
             km = float(e.get("length", 0.0)) / 1000
             if legs and legs[-1].mode == mode and (mode in ("road", "access") or aboard) and not legs[-1].waiting:
-                legs[-1].to, legs[-1].to_en, legs[-1].arrive_s, legs[-1].km = zh_v, en_v, arr, legs[-1].km + km
+                prev = legs[-1]
+                prev.to, prev.to_en, prev.arrive_s, prev.km = zh_v, en_v, arr, prev.km + km
+                prev.rest_s += rest
             elif zh_u == zh_v and mode in ("access", "transfer"):  # one place under two ids: handling there
                 legs.append(TimedLeg(zh_u, zh_v, "handling", dep, arr, 0.0, False, en_u, en_v))
             else:
-                legs.append(TimedLeg(zh_u, zh_v, mode, dep, arr, km, False, en_u, en_v))
+                legs.append(TimedLeg(zh_u, zh_v, mode, dep, arr, km, False, en_u, en_v, schedule, connect, rest))
             t = arr
         return legs, t
 
@@ -160,7 +198,7 @@ class Timing:
         if start > ready + 1:
             legs.append(TimedLeg(zh, zh, "wait for delivery round", ready, start, 0.0, True, en, en))
         legs.append(TimedLeg(zh, zh, "delivery round", start, start + self.params.round_duration_s, 0.0, False,
-                             en, en))
+                             en, en, self.rounds))
         return legs
 
     def delivered(self, ready: np.ndarray) -> np.ndarray:

@@ -116,8 +116,9 @@ def air_network(provinces: set[str] | None, params: NetworkParams,
     ap = ap.set_index("iata")
     G = nx.MultiDiGraph()
     for iata, r in ap.iterrows():
+        alt = pd.to_numeric(r.get("altitude_m", ""), errors="coerce")
         G.add_node(air_node(iata), x=float(r.lon), y=float(r.lat), mode="air", kind="airport", name=r["label_zh"],
-                   name_en=r["label_en"], iata=iata)
+                   name_en=r["label_en"], iata=iata, altitude_m=float(alt) if pd.notna(alt) else 0.0)
     drop = {tuple(p) for p in removed} | {tuple(reversed(p)) for p in removed}
     rt = routes()
     pairs = [(s, d, int(n), SOURCE + (f" ({note})" if note else "")) for s, d, n, note in

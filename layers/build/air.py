@@ -41,6 +41,7 @@ def build() -> None:
     ap = ap[ap["iata"].str.fullmatch(r"[A-Z]{3}")].copy()
     ap["lon"], ap["lat"] = ap["lon"].astype(float).round(6), ap["lat"].astype(float).round(6)
     ap["point_source"] = "OpenFlights airports.dat"
+    ap["altitude_m"] = (pd.to_numeric(ap["altitude_ft"], errors="coerce") * 0.3048).round(0)
     hubs = pd.read_csv(LAYERS / "hubs.csv", dtype=str, keep_default_na=False)
     cat = hubs[hubs["geocode_method"].str.startswith("airport gazetteer")].copy()
     cat["iata"] = cat["geocode_method"].str.extract(r"airport gazetteer: \S+ (\w{3})/")[0]
@@ -83,8 +84,8 @@ def build() -> None:
               .reset_index().sort_values(["src_iata", "dst_iata"]))
     express = pd.read_csv(HERE / "express_lines.csv", dtype=str, keep_default_na=False)
     served = set(routes["src_iata"]) | set(routes["dst_iata"]) | set(express["a"]) | set(express["b"])
-    cols = ["iata", "icao", "name", "city", "country", "lon", "lat", "point_source", "county_adcode", "prefecture",
-            "province_adcode"]
+    cols = ["iata", "icao", "name", "city", "country", "lon", "lat", "altitude_m", "point_source", "county_adcode",
+            "prefecture", "province_adcode"]
     out = pts[pts["iata"].isin(served) & ~pts["iata"].isin(moved)][cols].sort_values("iata")
     with atomic_path(LAYERS_OUT / "express_lines.csv") as tmp:
         express.to_csv(tmp, index=False, lineterminator="\n")
