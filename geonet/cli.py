@@ -234,13 +234,16 @@ def route_cmd(
     network_file: Optional[Path] = typer.Option(None, "--network", help="Use a saved network instead"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Names in legs: zh (Chinese), en (English), zh-py (both)."),
+    product: Optional[str] = typer.Option(None, help="Door to door for an express product: same-day | "
+                                                     "next-morning | next-day | standard (mass market, trucked)"),
 ) -> None:
-    """Fastest path, or door to door with --via-hubs."""
+    """Fastest path, or door to door with --via-hubs (or --product)."""
     _note_alternatives(origin, destination)
-    if via_hubs or depart:
+    if via_hubs or depart or product:
         if region is None:
-            raise InputError("door-to-door (--via-hubs/--depart) needs --region")
-        j = routing.journey(origin, destination, region=region, depart=depart, via_hubs=via_hubs, mode=mode)
+            raise InputError("door-to-door (--via-hubs/--depart/--product) needs --region")
+        j = routing.journey(origin, destination, region=region, depart=depart, via_hubs=via_hubs or bool(product),
+                            mode=mode, product=product)
         if as_json:
             typer.echo(json.dumps(j.to_dict(), ensure_ascii=False))
             return
@@ -250,9 +253,11 @@ def route_cmd(
 
         o_name, d_name = in_language(j.origin, j.origin_en, lang.value), in_language(j.destination, j.destination_en,
                                                                                       lang.value)
+        pv = j.provenance
         typer.echo(f"{o_name} -> {d_name}: door to door {j.door_to_door_hours:.2f} h, delivered "
                    f"{j.delivered_at} (network {j.network_hours:.2f} h, direct {j.direct_hours:.2f} h, "
-                   f"via {', '.join(j.via) or '-'}) [PROXY roads]")
+                   f"via {', '.join(j.via) or '-'}; product {pv.get('product')}) "
+                   f"[{'PROXY roads' if pv.get('proxy') else pv.get('network')}]")
         for leg in j.legs:
             typer.echo(f"  {leg.depart_at:>9s} -> {leg.arrive_at:>9s}  {leg.hours:5.2f} h  {leg.describe(lang.value)}"
                        f"{'  ' + str(round(leg.km)) + ' km' if leg.km else ''}")
@@ -286,6 +291,8 @@ def matrix_cmd(
     detail: Optional[bool] = typer.Option(None, "--detail/--fast",
                                           help="Per-pair legs, direct times (default up to 200,000 pairs) or the "
                                                "fast whole-matrix door-to-door times"),
+    product: Optional[str] = typer.Option(None, help="Express product to time: same-day | next-morning | "
+                                                     "next-day (default) | standard"),
 ) -> None:
     """OD matrix: network and door-to-door hours."""
     from .matrix import od_matrix
@@ -311,7 +318,9 @@ def matrix_cmd(
 
         detail = direct or len(place_nodes(origins, region)) * len(place_nodes(destinations, region)) <= 200_000
     df = od_matrix(origins, destinations, region=region, via_hubs=not direct, progress=True, engine=engine,
-                   scheduler=scheduler, n_workers=workers, detail=detail)
+                   scheduler=scheduler, n_workers=workers, detail=detail, product=product)
+    if product:
+        df.insert(1, "product", product)
     df.insert(0, "network", "proxy")
     with _atomic(out) as tmp:
         df.to_csv(tmp, index=False) if out.suffix.lower() == ".csv" else df.to_parquet(tmp, index=False)
@@ -369,25 +378,25 @@ def goals_cmd(
     from .goals import goals as run_goals
     from .goals import out_of_scope
     from .sensitivity import describe
-    from .settings import PRODUCT_RATIONALE, RATIONALE, SERVICE_RATIONALE, NetworkParams, ServiceParams
+    from .settings import describe as describe_params
 
     res = run_goals(region, sensitivity=sensitivity, progress=True)
     if as_json:
-        out = {"region": region, "network": "proxy", "goals": [r.to_dict() for r in res]}
+        out = {"region": region, "network": res[0].provenance.get("network") if res else None,
+               "goals": [r.to_dict() for r in res]}
         if explain:
-            out["assumptions"] = {"service": {k: [str(getattr(ServiceParams(), k)), v] for k, v in SERVICE_RATIONALE.items()},
-                                  "network": {k: [str(getattr(NetworkParams(), k)), v] for k, v in RATIONALE.items()},
-                                  "products": PRODUCT_RATIONALE}
+            out["assumptions"] = json.loads(describe_params().to_json(orient="records", force_ascii=False,
+                                                                      default_handler=str))
             out["out_of_scope"] = out_of_scope()
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
-    typer.echo(f"time goals for {region} (door to door on the PROXY road network + the rail layer + "
-               "OpenFlights 2014 air)")
+    proxy = bool(res and res[0].provenance.get("proxy"))
+    typer.echo(f"time goals for {region} (door to door on the {'PROXY road network' if proxy else 'road network'} "
+               "+ the rail layer + OpenFlights 2014 air; capability = best case over pairs, outcome = simulated "
+               "parcels)")
     for r in res:
         typer.echo(f"{r.verdict} {r.id} [{r.source}] {r.description}")
-        typer.echo(f"     product {r.product}; threshold {r.threshold_hours:g} h from posting; {r.pairs_met}/"
-                   f"{r.pairs_total} pairs met ({r.share_met:.1%}; target {r.target_share:.0%}); missed "
-                   f"{r.pairs_missed}; unreachable {r.pairs_unreachable}")
+        typer.echo(f"     product {r.product}; {r.lines()[0].split(': ', 1)[1]}")
         if r.unattainable_reason:
             typer.echo(f"     unattainable under its assumptions: {r.unattainable_reason}")
         for place, why in r.excluded.items():
@@ -403,16 +412,45 @@ def goals_cmd(
         for lever in r.sensitivity:
             typer.echo(f"     sensitivity: {describe(lever)}")
     if explain:
-        typer.echo("\nassumptions (geonet.settings; override in scenarios):")
-        for k, v in SERVICE_RATIONALE.items():
-            typer.echo(f"  {k} = {getattr(ServiceParams(), k)}: {v}")
-        for k, v in RATIONALE.items():
-            typer.echo(f"  {k} = {getattr(NetworkParams(), k)}: {v}")
-        for k, v in PRODUCT_RATIONALE.items():
-            typer.echo(f"  product {k}: {v}")
+        typer.echo("\nassumptions (geonet.settings.describe(); override in scenarios):")
+        for p in describe_params().itertuples():
+            typer.echo(f"  [{p.group}] {p.name} = {p.value} {p.unit}: {p.rationale} (evidence: {p.evidence})")
         typer.echo("\ngoals of the plans not tested (and why):")
         for k, v in out_of_scope().items():
             typer.echo(f"  {k}: {v}")
+
+
+@app.command("reliability")
+def reliability_cmd(
+    region: str = typer.Option("national", help="guangdong | liaoning | yrd | national"),
+    origins: str = typer.Option("spb50", "--from", help="Place set: spb50 | cities | capitals | counties | hubs | "
+                                                       "gba | yrd_key | ln_nodes (optionally @region)"),
+    destinations: str = typer.Option("spb50", "--to", help="Place set, as --from"),
+    product: str = typer.Option("standard", help="same-day | next-morning | next-day | standard"),
+    promise: float = typer.Option(72.0, help="On-time promise in hours from collection"),
+    draws: int = typer.Option(1000, help="Simulated parcels per pair (1 to 100,000)"),
+    seed: int = typer.Option(2024, help="Random seed (the same seed gives the same answer)"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    out: Optional[Path] = typer.Option(None, help="Write the per-pair table to this .csv"),
+) -> None:
+    """On-time share, mean/p50/p95 hours and the State Post Bureau's stages for parcels between place sets."""
+    from .reliability import PAIR_COLUMNS, reliability
+
+    if out is not None:
+        if out.suffix.lower() != ".csv":
+            raise InputError(f"--out {out.name}: use a .csv file name")
+        check_writable(out)
+    r = reliability(region, origins, destinations, product=product, promise_hours=promise, draws=draws, seed=seed,
+                    progress=True)
+    if out is not None:
+        with _atomic(out) as tmp:
+            r.pairs[PAIR_COLUMNS].to_csv(tmp, index=False)
+    if as_json:
+        typer.echo(json.dumps(r.to_dict(), ensure_ascii=False, default=str))
+        return
+    typer.echo(f"reliability {origins} -> {destinations} on the {region} network:")
+    for line in r.lines():
+        typer.echo("  " + line)
 
 
 @app.command("map")
@@ -674,13 +712,38 @@ def calibrate_cmd(
     region: Optional[str] = typer.Option(None, help="guangdong | liaoning | yrd | national"),
     bbox: Optional[str] = typer.Option(None, help="west,south,east,north instead of a region"),
     reference: Optional[Path] = typer.Option(None, "--reference", help="Fit speeds to this reference CSV "
-                                             "(origin,destination,mode,hours[,km],source) instead of OSM"),
+                                             "(origin,destination,mode,hours[,km],source) instead of OSM; 'spb' "
+                                             "(or a CSV in its form) fits the standard product to the State Post "
+                                             "Bureau's time test"),
+    year: Optional[int] = typer.Option(None, help="With --reference spb: the test year to fit (default latest)"),
+    draws: int = typer.Option(200, help="With --reference spb: simulated parcels per pair (1 to 5,000)"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Fit the road speed and rail operating share to a reference (--reference), or re-estimate the proxy
-    detour factor from OSM (--region/--bbox)."""
+    """Fit the road speed and rail operating share to a reference (--reference), the standard product to the
+    State Post Bureau's test (--reference spb), or re-estimate the proxy detour factor from OSM (--region)."""
     from .network.calibrate import calibrate
 
+    if reference is not None and _is_spb(reference):
+        from .calibration import calibrate_spb
+        from .checks import number
+
+        res = calibrate_spb(reference, year=year, draws=int(number(draws, "--draws", "parcels", 1, 5000)),
+                            progress=True)
+        if as_json:
+            typer.echo(json.dumps(res, ensure_ascii=False, default=str))
+            return
+        tg = res["targets"]
+        typer.echo(f"standard product fitted to the State Post Bureau's {tg['year']} test ({tg['stage_basis']}; "
+                   f"{res['pairs']} pairs of its 50 cities, {res['draws']} parcels each):")
+        for k, v in res["fitted"].items():
+            typer.echo(f"  {k} = {v['value']:g} {v['unit']} (bounds {v['bounds'][0]:g}-{v['bounds'][1]:g})")
+        for label, s in (("before", res["before"]), ("after", res["after"])):
+            typer.echo(f"  {label}: mean {s['mean_hours']} h (target {tg['mean_hours']}), 72 h "
+                       f"{s['on_time_share']:.1%} (target {tg['on_time_share']:.1%}), stages " +
+                       ", ".join(f"{k} {v}" + (f" ({tg['stages'][k]})" if tg["stages"] else "")
+                                 for k, v in s["stages"].items()))
+        typer.echo(f"  held: {res['held']}")
+        return
     if reference is not None:
         if bbox is not None:
             raise InputError("--reference fits on a region's network (--region), not a --bbox")
@@ -712,6 +775,17 @@ def calibrate_cmd(
     else:
         typer.echo(f"detour factor from {len(res['pairs'])} OSM road routes: median {res['detour_factor']} "
                    f"(p10-p90 {res['p10_p90']}); geonet's default is {res['current_default']}")
+
+
+def _is_spb(reference: Path) -> bool:
+    """True for 'spb' or a CSV whose header is the State Post Bureau series' (year, period, mean_hours, ...)."""
+    if str(reference) == "spb":
+        return True
+    try:
+        with open(reference, encoding="utf-8", errors="replace") as f:
+            return "on_time_72h_pct" in f.readline()
+    except OSError:
+        return False
 
 
 MAX_ERROR_CHARS = 600

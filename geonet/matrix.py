@@ -47,7 +47,8 @@ _SCHEDULER = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+(:\d{1,5})?/?$")
 def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Iterable[str] = "cities", *,
               region: str, model: ServiceModel | None = None, via_hubs: bool | None = None,
               progress: bool = False, engine: str = "local", scheduler: str | None = None,
-              n_workers: int = 2, hub_ids: tuple[str, ...] | None = None, detail: bool = True) -> pd.DataFrame:
+              n_workers: int = 2, hub_ids: tuple[str, ...] | None = None, detail: bool = True,
+              product: str | None = None) -> pd.DataFrame:
     """Long-form OD table: one row per ordered pair (origin != destination).
 
     Columns: origin, destination (names), origin_node, destination_node, reachable, network_hours (fastest on
@@ -59,6 +60,7 @@ def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Itera
     door_to_door_hours: the way to county-level national matrices.
     engine 'dask' splits the origins over a Dask cluster (``scheduler`` address, else a LocalCluster of
     ``n_workers``); each worker builds the region's default model (or ``hub_ids``'s) once; same rows, same order.
+    product: the express product to time (geonet.settings.PRODUCTS; default the model's, next-day).
     """
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; use {' or '.join(ENGINES)}")
@@ -70,8 +72,11 @@ def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Itera
                              "tcp://127.0.0.1:8786")
         if model is not None:
             raise InputError("engine dask builds the region's model on each worker; pass hub_ids, not a model")
-        return _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_ids, progress, detail)
+        return _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_ids, progress, detail,
+                        product)
     m = model or service_model(region, hub_ids)
+    if product is not None:
+        m = m.for_product(product)
     o_nodes, d_nodes = place_nodes(origins, region), place_nodes(destinations, region)
     missing = [n for n, _ in o_nodes + d_nodes if n not in m.G]
     if missing:
@@ -109,13 +114,14 @@ def _num(v) -> float:
     return float("nan") if v is None or not np.isfinite(v) else round(float(v), 3)
 
 
-def _od_chunk(origins: list[str], destinations, region: str, via_hubs, hub_ids, detail) -> pd.DataFrame:
+def _od_chunk(origins: list[str], destinations, region: str, via_hubs, hub_ids, detail, product) -> pd.DataFrame:
     """One Dask task: the rows of some origins (names resolved on the worker)."""
-    return od_matrix(origins, destinations, region=region, via_hubs=via_hubs, hub_ids=hub_ids, detail=detail)
+    return od_matrix(origins, destinations, region=region, via_hubs=via_hubs, hub_ids=hub_ids, detail=detail,
+                     product=product)
 
 
 def _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_ids, progress,
-             detail) -> pd.DataFrame:
+             detail, product=None) -> pd.DataFrame:
     from dask.distributed import Client, LocalCluster, progress as dask_progress
 
     o_nodes = place_nodes(origins, region)
@@ -134,7 +140,7 @@ def _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_
                              f"{settings.DASK_CONNECT_TIMEOUT_S} s ({type(exc).__name__}); check the address "
                              "(e.g. tcp://10.0.0.5:8786) or leave --scheduler out for a local cluster") from None
         with client:
-            futures = [client.submit(_od_chunk, c, dest, region, via_hubs, hub_ids, detail, pure=False)
+            futures = [client.submit(_od_chunk, c, dest, region, via_hubs, hub_ids, detail, product, pure=False)
                        for c in chunks]
             if progress:
                 dask_progress(futures)

@@ -209,15 +209,20 @@ def route(a: str, b: str, *, region: str | None = None, graph: nx.MultiDiGraph |
 
 
 def journey(a: str, b: str, *, region: str, depart: str | None = None, via_hubs: bool = True,
-            mode: str = "multimodal", hub_ids: tuple[str, ...] | None = None, model=None):
+            mode: str = "multimodal", hub_ids: tuple[str, ...] | None = None, model=None,
+            product: str | None = None):
     """Door-to-door journey from ``a`` to ``b`` through the hub system (geonet.service), posted at ``depart``
     ('HH:MM', default the model's cut-off). Returns a service.Journey: door-to-door hours, delivery time,
-    network hours, direct hours (no hubs) and timed legs (depart/arrive/waiting)."""
+    network hours, direct hours (no hubs) and timed legs (depart/arrive/waiting). ``product``: the express
+    product to time (geonet.settings.PRODUCTS; default the model's, next-day); ``journey.provenance`` says
+    what the answer rests on."""
     if mode not in ("road", "multimodal"):
         raise InputError(f"door-to-door journeys use mode road or multimodal, not {mode!r}")
     if depart is not None and not is_hhmm(depart):
         raise InputError(f"--depart {depart!r} is not a clock time HH:MM (e.g. 18:00)")
     m = model or service_model(region, hub_ids)
+    if product is not None:
+        m = m.for_product(product)
     snap = Snapper(m.G, "road")
     (o, _, _), (d, _, _) = _endpoint(m.G, a, snap), _endpoint(m.G, b, snap)
     if o == d:

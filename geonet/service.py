@@ -44,6 +44,7 @@ class Journey(TableRepr):
     legs: list[TimedLeg] = field(default_factory=list)
     origin_en: str = ""
     destination_en: str = ""
+    provenance: dict = field(default_factory=dict)  # the network, product and changed parameters (ServiceModel)
 
     def _title(self) -> str:
         if not self.reachable:
@@ -95,7 +96,7 @@ class Journey(TableRepr):
                 "direct_hours": None if self.direct_hours is None else round(self.direct_hours, 3),
                 "km": None if self.km is None else round(self.km, 1), "via": self.via,
                 "critical_leg": crit.to_dict() if crit else None, "binding_step": self.binding_step(),
-                "legs": [x.to_dict() for x in self.legs]}
+                "legs": [x.to_dict() for x in self.legs], "provenance": self.provenance}
 
 
 class ServiceModel:
@@ -135,8 +136,9 @@ class ServiceModel:
         self.timing = Timing(G, self.params)
         self.banks = tuple(sorted(hhmm(x) for x in self.params.trunk_departures))
         self._segments: dict[tuple[str, str, str], tuple | None] = {}
-        self._relays: dict[tuple[str, str], list[str]] | None = None
+        self._relays: dict | None = None
         self.paths.prepare(self.hub_nodes)
+        self._provenance = self.provenance
 
     @property
     def provenance(self) -> dict:
@@ -336,11 +338,11 @@ class ServiceModel:
         routed = self._run(stops, t0, road_only) if stops != [o, d] else direct
         if routed is None:
             return Journey(name_o, name_d, False, None, None, None if not np.isfinite(net) else net / 3600,
-                           None, None, via, origin_en=en_o, destination_en=en_d)
+                           None, None, via, origin_en=en_o, destination_en=en_d, provenance=self._provenance)
         legs, delivered = routed
         return Journey(name_o, name_d, True, (delivered - t0) / 3600, delivered, net / 3600,
                        None if direct is None else (direct[1] - t0) / 3600,
-                       sum(x.km for x in legs), via, legs, en_o, en_d)
+                       sum(x.km for x in legs), via, legs, en_o, en_d, self._provenance)
 
     def _run(self, stops: list[str], t0: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
         """Timed legs through ``stops`` (place, hubs..., place). One facility where a centre is its hub."""
