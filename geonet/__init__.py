@@ -21,7 +21,10 @@ from .placement import optimize_region
 from .report import report
 from .routing import Route, journey, route
 from .scenario import Comparison, Result, Scenario, compare
-from .settings import REGIONS, SYSTEMS, VERSION, NetworkParams, ServiceParams
+from .calibration import calibrate_spb, read_spb
+from .reliability import Reliability, reliability
+from .settings import REGIONS, SYSTEMS, VERSION, NetworkParams, ServiceParams, VariabilityParams
+from .settings import describe as describe_parameters
 from .validation import calibrate_reference, read_reference, validate
 
 __version__ = VERSION
@@ -30,6 +33,7 @@ __all__ = [
     "Comparison", "Coverage", "DataError", "Result", "Scenario", "compare", "optimize_region", "GeonetError", "InputError", "NetworkParams", "OutputError", "Place", "REGIONS", "Route",
     "SYSTEMS", "ServiceParams", "UnknownNameError", "cities", "counties", "coverage", "gcj02_to_wgs84", "goals",
     "hubs", "journey", "locate", "map", "network", "od_matrix", "plan_hubs", "provinces", "report", "route",
-    "save_map", "validate", "read_reference", "calibrate_reference",
+    "save_map", "validate", "read_reference", "calibrate_reference", "calibrate_spb", "read_spb", "Reliability",
+    "reliability", "VariabilityParams", "describe_parameters",
     "wgs84_to_gcj02",
 ]
