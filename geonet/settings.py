@@ -383,11 +383,13 @@ class ServiceParams(Params):
                                              "airports with night cargo operations (night_air_airports): out "
                                              "22:00-02:30, back 06:00 (SF's first Ezhou freighter landed at "
                                              "04:21 and left at 06:00); the wave times are assumptions")
-    night_air_airports: tuple = param(("EHU", "SZX", "HGH", "PKX", "CTU"), "IATA", kind="codes", evidence=_EZHOU,
+    night_air_airports: tuple = param(("EHU", "SZX", "HGH", "PEK", "PKX", "CTU"), "IATA", kind="codes",
+                                      evidence=_EZHOU,
                                       rationale="airports with night express-freighter operations: SF's Ezhou "
-                                                "hub and the regional hubs of its Ezhou-centred network "
-                                                "(Shenzhen, Hangzhou, Beijing, Chengdu); elsewhere only day "
-                                                "belly waves")
+                                                "hub and the airports of the cities the source names as the "
+                                                "regional hubs of its Ezhou-centred network (Shenzhen, Hangzhou, "
+                                                "Beijing - both airports -, Chengdu); elsewhere only day belly "
+                                                "waves. A scenario adds airports (e.g. CAN, NKG) as a lever")
     plateau_m: float = param(2438.0, "m", bounds=(0, 9000),
                              evidence="CAAC advisory circular 高原机场运行: 高高原机场 = elevation 2,438 m "
                                       "(8,000 ft) or more",

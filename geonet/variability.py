@@ -23,6 +23,7 @@ delivery (to the delivery). Parameters: geonet.settings.VariabilityParams.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,7 +141,6 @@ def simulate(prog: Programs, service: ServiceParams, var: VariabilityParams | No
         collected = t_cut - rng.random((n, D)) * window
         t = np.full((n, D), t_cut)
         marks = np.full((3, n, D), np.nan)  # left origin, reached destination centre, round started
-        rows = np.arange(n)
         for s in range(kind.shape[1]):
             k = kind[:, s]
             on = k >= 0
@@ -196,8 +196,9 @@ def simulate(prog: Programs, service: ServiceParams, var: VariabilityParams | No
         delivered[sl] = t
         hours[sl] = (t - collected) / 3600
         b = [collected, marks[0], marks[1], marks[2], t]
-        for i in range(4):
-            stages[sl, i] = np.nanmean(b[i + 1] - b[i], axis=1) / 3600 if D else np.nan
+        with warnings.catch_warnings():  # unreachable pairs have no stages
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for i in range(4):
+                stages[sl, i] = np.nanmean(b[i + 1] - b[i], axis=1) / 3600
         stages[sl][~ok] = np.nan
-        del rows
     return Draws(delivered, hours, stages, seed, D)

@@ -25,7 +25,8 @@ def _goal(goal_id: str) -> dict:
 def test_goal_pair_counts():
     res = {r.id: r for r in geonet.goals("liaoning")}
     assert res["LN-next-day-prefectures"].pairs_total == 14 * 13 == 182
-    assert res["LN-next-day-prefectures"].target_share == 0.80
+    assert res["LN-next-day-prefectures"].target_share == 1.0
+    assert res["LN-on-time-next-day"].target_share == 0.80 and res["LN-on-time-next-day"].verdict_on == "outcome"
     gd = {r.id: r for r in geonet.goals("guangdong")}
     assert gd["GD-next-day-province"].pairs_total == 21 * 20 == 420
     assert gd["GD-next-day-gba"].pairs_total == 11 * 10
@@ -144,7 +145,7 @@ def test_cli_goals_json_and_explain(cli):
     assert ln["pairs_total"] == 182 and ln["source"] == "LN-T01"
     r = cli("goals", "--region", "yrd", "--explain")
     assert r.returncode == 0 and "cutoff = 18:00" in r.stdout and "out of scope" not in r.stderr
-    assert "NX-T01" in r.stdout  # listed as untestable, with the reason
+    assert "NP-T04" in r.stdout  # listed as untestable, with the reason
 
 
 def test_cli_route_via_hubs_and_matrix(cli, tmp_path):

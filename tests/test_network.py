@@ -98,7 +98,7 @@ def test_truck_speed_cap_and_params_override():
     assert max(p.truck_kmh.values()) <= p.truck_max_kmh
     with pytest.raises(geonet.InputError, match="unknown network parameter"):
         p.with_(nonsense=1)
-    with pytest.raises(geonet.InputError, match="positive"):
+    with pytest.raises(geonet.InputError, match="from 2 to 130"):
         p.with_(access_kmh=-5)
 
 
