@@ -64,6 +64,7 @@ bench: env
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sensitivity.py
+	$(BIN)/python bench/reliability.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
