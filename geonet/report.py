@@ -77,11 +77,17 @@ def ecdf_chart(g: GoalResult) -> str:
     fig, ax = plt.subplots(figsize=(4.6, 2.6))
     if len(h):
         x = np.sort(h)
-        ax.step(x, np.arange(1, len(x) + 1) / len(g.pair_hours), where="post", color="#2166ac")
+        ax.step(x, np.arange(1, len(x) + 1) / len(g.pair_hours), where="post", color="#2166ac",
+                label="pairs, best case")
+    if g.outcome_hours:
+        x = np.sort(np.array(g.outcome_hours))
+        ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post", color="#b2182b",
+                label=f"parcels ({g.outcome.get('product')}), from collection")
+        ax.legend(fontsize=7, loc="lower right")
     ax.axvline(g.threshold_hours, color=COLOURS["FAIL"], ls="--", lw=1)
     ax.axhline(g.target_share, color="#666", ls=":", lw=1)
     ax.set_xlabel("door-to-door hours")
-    ax.set_ylabel("share of pairs")
+    ax.set_ylabel("share")
     ax.set_ylim(0, 1.02)
     ax.set_title(f"{g.id}: hours, threshold {g.threshold_hours:g} h", fontsize=9)
     return _svg(fig)
@@ -149,7 +155,8 @@ def _goal_section(g: GoalResult, other: GoalResult | None = None) -> str:
              f"<p>{g.pairs_met}/{g.pairs_total} pairs within {g.threshold_hours:g} h ({g.share_met:.1%}; target "
              f"{g.target_share:.0%}); missed {g.pairs_missed}; unreachable {g.pairs_unreachable}"
              + (f"; B: {_verdict(other.verdict)} {other.share_met:.1%} ({other.share_met - g.share_met:+.1%})"
-                if other is not None else "") + "</p>"]
+                if other is not None else "") + "</p>",
+             f"<p class='small'>{e(g.lines()[0])}</p>"]
     if g.unattainable_reason:
         parts.append(f"<p><b>Unattainable under its assumptions:</b> {e(g.unattainable_reason)}</p>")
     for place, why in g.excluded.items():
@@ -172,11 +179,12 @@ def _assumptions(proxy: bool) -> str:
     e = html.escape
     from .settings import ServiceParams
 
-    sp, npar = ServiceParams(), NetworkParams()
-    rows = "".join(f"<tr><td>{e(k)}</td><td>{e(str(getattr(sp, k)))}</td><td>{e(v)}</td></tr>"
-                   for k, v in SERVICE_RATIONALE.items())
-    rows += "".join(f"<tr><td>{e(k)}</td><td>{e(str(getattr(npar, k)))}</td><td>{e(v)}</td></tr>"
-                    for k, v in RATIONALE.items())
+    from .settings import describe as describe_params
+
+    d = describe_params()
+    d = d[~d["group"].str.startswith("product")]
+    rows = "".join(f"<tr><td>{e(r.group)}: {e(r.name)}</td><td>{e(str(r.value))} {e(r.unit)}</td><td>{e(r.rationale)}"
+                   f"<br><span class='small'>evidence: {e(r.evidence)}</span></td></tr>" for r in d.itertuples())
     prods = "".join(f"<tr><td>{e(k)}</td><td>{e(str(PRODUCTS[k]))}</td><td>{e(v)}</td></tr>"
                     for k, v in PRODUCT_RATIONALE.items())
     label = ("<p class='proxy'>Roads are the offline PROXY network (county-adjacency, not real road geometry): use "
@@ -190,6 +198,26 @@ def _assumptions(proxy: bool) -> str:
             "urban estimates (public domain), known for a minority of counties</li><li>Plans: digest of five "
             "Chinese postal plans (quotes verbatim)</li><li>Roads: PROXY county-adjacency network built by geonet, or "
             "© OpenStreetMap contributors (ODbL) when built from OSM</li></ul>")
+
+
+def _parcels_section(region: str, model) -> str:
+    """Parcels of the mass-market product between the region's cities (nationally the 50 test cities): mean,
+    72 h share and the State Post Bureau's four stages beside the Bureau's latest published split."""
+    from .calibration import read_spb, targets
+    from .reliability import reliability
+
+    e = html.escape
+    places = "spb50" if region == "national" else "cities"
+    r = reliability(region, places, places, product="standard", draws=200, model=model)
+    s, tg = r.summary, targets(read_spb("spb"))
+    pub = tg["stages"] or {}
+    rows = "".join(f"<tr><td>{k}</td><td>{s['stages'][k]:.1f}</td><td>{pub.get(k, float('nan')):.1f}</td></tr>"
+                   for k in s["stages"])
+    return (f"<h2>Parcels: the mass-market product ({e(places)}, {s['pairs']:,} pairs, {s['draws']} parcels each)</h2>"
+            f"<p>Mean {s['mean_hours']:.1f} h, median {s['p50_hours']:.1f} h, 95th percentile {s['p95_hours']:.1f} h; "
+            f"{s['on_time_share']:.1%} within 72 h (State Post Bureau {tg['year']}, 50 cities: {tg['mean_hours']:.2f} h, "
+            f"{tg['on_time_share']:.1%}).</p><table><tr><th>stage (hours)</th><th>geonet</th><th>State Post "
+            f"Bureau {e(tg['year'])} ({e(tg['stage_basis'])})</th></tr>{rows}</table>")
 
 
 def _map_iframe(region: str, res: Result) -> str:
@@ -225,7 +253,8 @@ def build_report(region: str, scenario: str | Path | None = None, compare_with: 
     gb = {g.id: g for g in cmp.b.goals} if cmp else {}
     summary = "".join(
         f"<tr><td><a href='#goal-{e(g.id)}'>{e(g.id)}</a></td><td>“{e(g.quote)}”</td><td>{e(g.product)}</td>"
-        f"<td>{g.share_met:.1%} / {g.target_share:.0%}</td><td>{_verdict(g.verdict)}</td>"
+        f"<td>{g.share_met:.1%} / {g.target_share:.0%}</td>"
+        f"<td>{g.outcome.get('on_time_share', float('nan')):.1%} ({e(g.verdict_on)})</td><td>{_verdict(g.verdict)}</td>"
         + (f"<td>{_verdict(gb[g.id].verdict)} {gb[g.id].share_met:.1%}</td>" if g.id in gb else "") + "</tr>"
         for g in ra.goals)
     head_b = "<th>B</th>" if cmp else ""
@@ -236,7 +265,8 @@ def build_report(region: str, scenario: str | Path | None = None, compare_with: 
              f"<span class='proxy'>{'PROXY road network' if proxy else 'OSM road network'}</span> + the rail layer "
              "(cited lines, schematic) + OpenFlights 2014 air; every number below rests on the assumptions listed "
              "at the end.</p>",
-             "<h2>Verdicts</h2><table><tr><th>goal</th><th>the plan's words</th><th>product</th><th>met / target</th>"
+             "<h2>Verdicts</h2><table><tr><th>goal</th><th>the plan's words</th><th>product</th><th>pairs met / target</th>"
+             "<th>parcels on time (verdict on)</th>"
              f"<th>{'A' if cmp else 'verdict'}</th>{head_b}</tr>{summary}</table>"]
     if cmp:
         kpis = "".join(f"<tr><td>{e(r.kpi)}</td><td>{e(str(r.a))}</td><td>{e(str(r.b))}</td><td>"
@@ -249,6 +279,7 @@ def build_report(region: str, scenario: str | Path | None = None, compare_with: 
                      f"{e(', '.join(cmp.added) or '-')}; removed: {e(', '.join(cmp.removed) or '-')}.</p>"
                      f"<table><tr><th>KPI</th><th>A</th><th>B</th><th>B − A</th></tr>{kpis}</table>"
                      f"<ul>{flips or '<li>no pair flips</li>'}</ul>")
+    parts.append(_parcels_section(region, ra.scenario.model()))
     parts.append("<h2>Goals: why, and where each verdict flips</h2>")
     parts += [_goal_section(g, gb.get(g.id)) for g in ra.goals]
     parts.append("<h2>Hubs and coverage</h2><div class='charts'>"
