@@ -17,7 +17,7 @@ import numpy as np
 from geonet.models import service_model
 from geonet.places import place_set
 from geonet.settings import VariabilityParams
-from geonet.timing import next_departure
+from geonet.timing import next_departure  # the scalar per-parcel code
 from geonet.variability import AIR, FIXED, RAIL, ROAD, ROUND, programs, simulate
 
 

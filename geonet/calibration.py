@@ -23,15 +23,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import least_squares
 
 from .errors import InputError
 from .io import read_records
+from .models import service_model
+from .places import place_set
+from .reliability import outcome_draws, summarise
 from .settings import PRODUCTS, VariabilityParams, _standard, layers_dir
 from .variability import STAGES
 
 SPB_COLUMNS = ["year", "period", "mean_hours", "on_time_72h_pct"]
 STAGE_COLUMNS = [f"stage_{s}_hours" for s in STAGES]
-FITTED = {  # name: (lower, upper, unit, scale for the start value)
+FITTED = {  # name: (lower, upper, unit); seconds are fitted in hours
     "origin_processing_s": (1800.0, 12 * 3600.0, "s"),
     "road_time_factor": (0.8, 2.5, "x"),
     "dest_processing_s": (1800.0, 16 * 3600.0, "s"),
@@ -85,8 +89,6 @@ def targets(table: pd.DataFrame, year: int | None = None) -> dict:
 
 
 def _evaluate(model, pairs, x: dict, var: VariabilityParams, draws: int, seed: int) -> dict:
-    from .reliability import outcome_draws, summarise
-
     params = model.params.with_(**_standard(x))
     m = model.with_params(params)
     _, dr = outcome_draws(m, pairs, var.with_(processing_cv=float(x["processing_cv"])), draws, seed)
@@ -98,11 +100,6 @@ def calibrate_spb(reference: str | Path = "spb", *, year: int | None = None, dra
                   progress: bool = False) -> dict:
     """Fit the standard product's five free parameters (FITTED) to one year of the State Post Bureau's test on
     the 50 test cities; returns the targets, the fitted values and the fit before and after."""
-    from scipy.optimize import least_squares
-
-    from .models import service_model
-    from .places import place_set
-
     tg = targets(read_spb(reference), year)
     cities = place_set("spb50", "national")
     pairs = [(a[0], b[0]) for a in cities for b in cities if a[0] != b[0]]
@@ -110,7 +107,7 @@ def calibrate_spb(reference: str | Path = "spb", *, year: int | None = None, dra
     var = VariabilityParams()
     now = {**{k: float(v) for k, v in PRODUCTS["standard"].items() if k in FITTED}, "processing_cv": var.processing_cv}
     names = list(FITTED)
-    scale = np.array([3600.0, 1.0, 3600.0, 3600.0, 1.0])
+    scale = np.array([3600.0 if FITTED[k][2] == "s" else 1.0 for k in names])
     lo = np.array([FITTED[k][0] for k in names]) / scale
     hi = np.array([FITTED[k][1] for k in names]) / scale
     calls = {"n": 0}

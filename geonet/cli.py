@@ -396,7 +396,7 @@ def goals_cmd(
                "parcels)")
     for r in res:
         typer.echo(f"{r.verdict} {r.id} [{r.source}] {r.description}")
-        typer.echo(f"     product {r.product}; {r.lines()[0].split(': ', 1)[1]}")
+        typer.echo(f"     product {r.product}; {r.lines()[0]}")
         if r.unattainable_reason:
             typer.echo(f"     unattainable under its assumptions: {r.unattainable_reason}")
         for place, why in r.excluded.items():

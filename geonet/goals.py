@@ -14,6 +14,7 @@ from .geography import Region, resolve
 from .places import goal_book, place_set
 from .verdict import deadline, delivered_s, met, outcome, passes
 from .models import service_model
+from .sensitivity import share_function, sweep
 from .service import ServiceModel, clock
 
 
@@ -199,8 +200,6 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5, n_
     names = {n: m.label(n)[0] for pair in pairs for n in pair}
     sens = []
     if sensitivity:
-        from .sensitivity import share_function, sweep
-
         sens = sweep(goal, m, share_function(goal, pairs, basis), target)
     return GoalResult(
         id=goal["id"], source=goal["source"], description=goal["description"], region=region.name,

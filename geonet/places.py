@@ -16,6 +16,7 @@ from .errors import DataError, InputError
 from .gazetteer import locate
 from .geography import Region, resolve
 from .io import read_records
+from .matrix import place_nodes
 from .settings import layers_dir, scenarios_dir
 
 
@@ -42,8 +43,6 @@ def spb_cities() -> pd.DataFrame:
 def place_set(spec: str, region: Region | str) -> list[tuple[str, str, str]]:
     """(node, name, prefecture adcode) of every place of a place-set spec, in ``region`` unless the spec names
     its own (``cities@guangdong``); InputError for an unknown spec."""
-    from .matrix import place_nodes
-
     region = resolve(region) if isinstance(region, str) else region
     book = goal_book().get("place_sets", {})
     if "@" in spec:

@@ -9,12 +9,14 @@ draws are what parcels get.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from .checks import number
 from .display import TableRepr
 from .errors import InputError
 from .geography import resolve
@@ -92,14 +94,14 @@ def outcome_draws(m: ServiceModel, pairs: list[tuple[str, str]], var: Variabilit
     return journeys, simulate(programs(journeys, m.banks), m.params, var, draws, seed)
 
 
-def _bands(df: pd.DataFrame, hours: np.ndarray, on: np.ndarray, key: pd.Series) -> list[dict]:
+def _bands(hours: np.ndarray, on: np.ndarray, key: pd.Series) -> list[tuple]:
+    """(key, {n_pairs, mean_hours, on_time_share}) for every value of ``key`` (one per pair) with parcels."""
     out = []
     for k in key.dropna().unique():
         m = (key == k).to_numpy()
-        h = hours[m]
-        if np.isfinite(h).any():
-            out.append({"n_pairs": int(m.sum()), "mean_hours": round(float(np.nanmean(h)), 2),
-                        "on_time_share": round(float(np.nanmean(on[m])), 4), "_k": k})
+        if np.isfinite(hours[m]).any():
+            out.append((k, {"n_pairs": int(m.sum()), "mean_hours": round(float(np.nanmean(hours[m])), 2),
+                            "on_time_share": round(float(np.nanmean(on[m])), 4)}))
     return out
 
 
@@ -126,8 +128,6 @@ def reliability(region: str = "national", origins="spb50", destinations="spb50",
 
     promise_hours: the on-time promise counted from collection (h, default 72); draws: parcels per pair
     (default VariabilityParams.draws); seed: random seed (default VariabilityParams.seed)."""
-    from .checks import number
-
     promise_hours = number(promise_hours, "--promise", "hours", 0, 24 * 30, lo_open=True)
     var = variability or VariabilityParams()
     draws = int(number(var.draws if draws is None else draws, "--draws", "parcels per pair", 1, 100_000))
@@ -144,14 +144,11 @@ def reliability(region: str = "national", origins="spb50", destinations="spb50",
     df = pd.DataFrame({"origin": [a[1] for a, _ in pairs], "destination": [b[1] for _, b in pairs],
                        "origin_node": [a[0] for a, _ in pairs], "destination_node": [b[0] for _, b in pairs],
                        "km": [round(j.km, 1) if j.reachable else None for j in journeys]})
-    with np.errstate(invalid="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            df["mean_hours"] = np.round(np.nanmean(hours, axis=1), 2)
-            df["p50_hours"] = np.round(np.nanpercentile(hours, 50, axis=1), 2)
-            df["p95_hours"] = np.round(np.nanpercentile(hours, 95, axis=1), 2)
+    with warnings.catch_warnings():  # unreachable pairs have no hours
+        warnings.simplefilter("ignore", RuntimeWarning)
+        df["mean_hours"] = np.round(np.nanmean(hours, axis=1), 2)
+        df["p50_hours"] = np.round(np.nanpercentile(hours, 50, axis=1), 2)
+        df["p95_hours"] = np.round(np.nanpercentile(hours, 95, axis=1), 2)
     reach = np.isfinite(hours).all(axis=1)
     df["on_time_share"] = np.where(reach, on.mean(axis=1).round(4), np.nan)
     df["best_case_hours"] = [round(j.door_to_door_hours, 2) if j.reachable else None for j in journeys]
@@ -159,12 +156,11 @@ def reliability(region: str = "national", origins="spb50", destinations="spb50",
                "draws": draws, "seed": seed, "promise_hours": promise_hours,
                **summarise(hours[reach], dr.stage_hours[reach], on[reach])}
     bands = pd.cut(df["km"], list(DISTANCE_BANDS_KM), right=False)
-    summary["by_distance"] = [{"band": f"{int(r['_k'].left)}-{int(r['_k'].right)}", **{k: v for k, v in r.items()
-                                                                                       if k != "_k"}}
-                              for r in sorted(_bands(df, hours, on, bands), key=lambda r: r["_k"].left)]
+    summary["by_distance"] = [{"band": f"{int(k.left)}-{int(k.right)}", **row}
+                              for k, row in sorted(_bands(hours, on, bands), key=lambda kr: kr[0].left)]
+    order = [*ECONOMIC_REGIONS, "other"]
     dest_region = pd.Series([economic_region(b[2]) for _, b in pairs])
-    order = list(ECONOMIC_REGIONS)
-    summary["by_region"] = sorted([{"region": r.pop("_k"), **r} for r in _bands(df, hours, on, dest_region)],
-                                  key=lambda r: order.index(r["region"]) if r["region"] in order else 9)
+    summary["by_region"] = [{"region": k, **row}
+                            for k, row in sorted(_bands(hours, on, dest_region), key=lambda kr: order.index(kr[0]))]
     prov = {**m.provenance, "variability": {k: v for k, v in var.changed().items()}, "draws": draws, "seed": seed}
     return Reliability(summary, df, prov, hours)

@@ -15,13 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
+from .calibration import read_spb, targets
 from .goals import GoalResult
 from .io import atomic_path, check_writable, write_text
 from .models import PLAN_SCENARIO
+from .reliability import reliability
 from .scenario import Comparison, Result, Scenario, compare
 from .sensitivity import describe
-from .settings import (PRODUCT_RATIONALE, PRODUCTS, RATIONALE, SERVICE_RATIONALE, VERSION, NetworkParams,
-                       scenarios_dir)
+from .settings import PRODUCT_RATIONALE, PRODUCTS, VERSION, scenarios_dir
+from .settings import describe as describe_params
 
 COLOURS = {"PASS": "#1a9850", "FAIL": "#d73027", "UNATTAINABLE": "#7b3294"}
 CSS = """
@@ -177,10 +179,6 @@ def _goal_section(g: GoalResult, other: GoalResult | None = None) -> str:
 
 def _assumptions(proxy: bool) -> str:
     e = html.escape
-    from .settings import ServiceParams
-
-    from .settings import describe as describe_params
-
     d = describe_params()
     d = d[~d["group"].str.startswith("product")]
     rows = "".join(f"<tr><td>{e(r.group)}: {e(r.name)}</td><td>{e(str(r.value))} {e(r.unit)}</td><td>{e(r.rationale)}"
@@ -203,9 +201,6 @@ def _assumptions(proxy: bool) -> str:
 def _parcels_section(region: str, model) -> str:
     """Parcels of the mass-market product between the region's cities (nationally the 50 test cities): mean,
     72 h share and the State Post Bureau's four stages beside the Bureau's latest published split."""
-    from .calibration import read_spb, targets
-    from .reliability import reliability
-
     e = html.escape
     places = "spb50" if region == "national" else "cities"
     r = reliability(region, places, places, product="standard", draws=200, model=model)

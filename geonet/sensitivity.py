@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .service import ServiceModel
 from .settings import ServiceParams
+from .verdict import SWEEP_DRAWS, deadline, delivered_s, met, outcome, passes
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,6 @@ def share_function(goal: dict, pairs, basis: str = "capability") -> Callable[[Se
     """share_of(model) -> (figure, passed): the share of a goal's pairs that meet it under the model's
     parameters (capability), or the outcome figure of simulated parcels (``basis`` 'outcome'). A deadline
     goal keeps its clock deadline when the cut-off moves; a max-hours goal counts from posting."""
-    from .verdict import SWEEP_DRAWS, deadline, delivered_s, met, outcome, passes
-
     strict = bool(goal.get("strict", False))
     target = float(goal.get("target_share", 1.0))
 

@@ -14,6 +14,7 @@ Every parameter: geonet.settings.ServiceParams (rationale in SERVICE_RATIONALE).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -26,7 +27,7 @@ from .errors import InputError
 from .paths import PathCache
 from .settings import NetworkParams, ServiceParams
 from .timing import (DAY, FIXED_STEPS, TimedLeg, Timing, clock, hhmm, next_departure,  # noqa: F401 (re-exported)
-                     rail_departures, shift)
+                     next_departures, rail_departures, shift)
 
 @dataclass(repr=False)
 class Journey(TableRepr):
@@ -138,9 +139,8 @@ class ServiceModel:
         self._segments: dict[tuple[str, str, str], tuple | None] = {}
         self._relays: dict | None = None
         self.paths.prepare(self.hub_nodes)
-        self._provenance = self.provenance
 
-    @property
+    @functools.cached_property
     def provenance(self) -> dict:
         """What this model's answers rest on: the network (proxy or OSM roads, rail layer year, air snapshot),
         the product and every service parameter that differs from the defaults."""
@@ -214,9 +214,10 @@ class ServiceModel:
         (road only if ``road_only`` or the product's ``road_only``). None if b cannot be reached from a."""
         if a == b:
             return [], t
+        road_only = road_only or self.params.road_only
         if self.banks:
             dep = next_departure(t, self.banks)
-            seg = self._segment(a, b, dep, True if self.params.road_only else road_only)
+            seg = self._segment(a, b, dep, road_only)
             if seg is None:
                 return None
             legs = list(seg[0])
@@ -226,7 +227,7 @@ class ServiceModel:
                 zh, en = self.label(a)
                 legs.insert(0, TimedLeg(zh, zh, "wait for trunk", t, dep, 0.0, True, en, en))
             return legs, seg[1]
-        return self._segment(a, b, t, road_only or self.params.road_only)
+        return self._segment(a, b, t, road_only)
 
     def _segment(self, a: str, b: str, t: float, road_only: bool) -> tuple[list[TimedLeg], float] | None:
         best = None
@@ -270,7 +271,7 @@ class ServiceModel:
         if off is not None:
             return dep + off
         if self.banks:  # everything leaves on a bank: time each distinct departure once
-            dep = np.array([np.nan if np.isnan(t) else next_departure(t, self.banks) for t in dep])
+            dep = next_departures(dep, self.banks)
         uniq, inv = np.unique(dep, return_inverse=True)
         arr = np.array([np.nan if np.isnan(t) else (self.segment(a, b, t) or (None, np.nan))[1] for t in uniq])
         return arr[inv.reshape(-1)]
@@ -305,7 +306,8 @@ class ServiceModel:
 
     def _trunk(self, h: str, g: str, t: float) -> float | None:
         """Arrival (s) at hub g, unsorted, of a parcel that leaves hub h sorted at t, through the relays."""
-        for a, b in zip([h, *self.relays(h, g)], [*self.relays(h, g), g]):
+        via = self.relays(h, g)
+        for a, b in zip([h, *via], [*via, g]):
             seg = self.segment(a, b, t)
             if seg is None:
                 return None
@@ -338,11 +340,11 @@ class ServiceModel:
         routed = self._run(stops, t0, road_only) if stops != [o, d] else direct
         if routed is None:
             return Journey(name_o, name_d, False, None, None, None if not np.isfinite(net) else net / 3600,
-                           None, None, via, origin_en=en_o, destination_en=en_d, provenance=self._provenance)
+                           None, None, via, origin_en=en_o, destination_en=en_d, provenance=self.provenance)
         legs, delivered = routed
         return Journey(name_o, name_d, True, (delivered - t0) / 3600, delivered, net / 3600,
                        None if direct is None else (direct[1] - t0) / 3600,
-                       sum(x.km for x in legs), via, legs, en_o, en_d, self._provenance)
+                       sum(x.km for x in legs), via, legs, en_o, en_d, self.provenance)
 
     def _run(self, stops: list[str], t0: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
         """Timed legs through ``stops`` (place, hubs..., place). One facility where a centre is its hub."""

@@ -55,7 +55,7 @@ CITY_LEVELS = ["prefecture", "municipality"]
 
 
 # ---------------------------------------------------------------- parameter records
-from dataclasses import MISSING, dataclass, field, fields, replace  # noqa: E402
+from dataclasses import dataclass, field, fields, replace  # noqa: E402
 
 
 def param(default, unit: str, rationale: str, *, bounds: tuple | None = None, evidence: str = "assumption",
@@ -432,10 +432,8 @@ class ServiceParams(Params):
             from .errors import InputError
 
             raise InputError(f"unknown product {name!r}; products: {', '.join(PRODUCTS)}")
-        mine = self.changed() if keep_changes else {}
-        mine.pop("product", None)
-        return type(self)().with_(product=name, **{**PRODUCTS[name], **mine}) if keep_changes else \
-            self.with_(product=name, **PRODUCTS[name])
+        keep = self.changed() if keep_changes else {}
+        return self.with_(product=name, **{k: v for k, v in PRODUCTS[name].items() if k not in keep})
 
 
 # Express products as carriers run them: each overrides the service parameters it names (rationale in

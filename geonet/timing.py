@@ -42,6 +42,17 @@ def next_departure(t: float, times_of_day: list[float]) -> float:
     return day + 2 * DAY + min(times_of_day)
 
 
+def next_departures(t: np.ndarray, times) -> np.ndarray:
+    """Vectorised :func:`next_departure`: the earliest departure >= each ``t`` from a daily timetable ``times``
+    (seconds after midnight; NaN stays NaN)."""
+    times = np.sort(np.asarray(times, float))
+    t = np.asarray(t, float)
+    day = np.floor(t / DAY) * DAY
+    idx = np.searchsorted(times, t - day - 1e-6, side="left")
+    wrap = idx >= len(times)
+    return day + np.where(wrap, DAY + times[0], times[np.minimum(idx, len(times) - 1)])
+
+
 def rail_departures(edge: dict) -> list[float]:
     """Departures of a rail service (first, first + headway, ... <= last), seconds after midnight."""
     first, last = hhmm(str(edge.get("first_departure", "07:00"))), hhmm(str(edge.get("last_departure", "21:00")))
@@ -203,13 +214,7 @@ class Timing:
 
     def delivered(self, ready: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`deliver`: the end of the first round at or after each ``ready`` time (s)."""
-        day = np.floor(ready / DAY) * DAY
-        start = np.full_like(ready, np.nan)
-        for extra in (DAY, 0.0):  # earliest round at or after ready: today, else tomorrow
-            for r in sorted(self.rounds)[::-1]:
-                cand = day + extra + r
-                start = np.where(cand >= ready - 1e-6, cand, start)
-        return start + self.params.round_duration_s
+        return next_departures(ready, self.rounds) + self.params.round_duration_s
 
 
 def shift(legs: list[TimedLeg], dt: float) -> list[TimedLeg]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .settings import ServiceParams, VariabilityParams
-from .timing import DAY, FIXED_STEPS, hhmm
+from .timing import DAY, FIXED_STEPS, hhmm, next_departures
 
 FIXED, ROAD, AIR, RAIL, ROUND = range(5)
 STAGES = ("origin", "transport", "destination", "delivery")
@@ -99,14 +99,6 @@ def programs(journeys: list, banks: tuple = ()) -> Programs:
                     np.array([bool(s) for s in steps]))
 
 
-def _next(t: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Earliest departure >= t from a daily timetable ``times`` (sorted s after midnight), vectorised."""
-    day = np.floor(t / DAY) * DAY
-    idx = np.searchsorted(times, t - day - 1e-6, side="left")
-    wrap = idx >= len(times)
-    return day + np.where(wrap, DAY + times[0], times[np.minimum(idx, len(times) - 1)])
-
-
 @dataclass
 class Draws:
     """Monte Carlo results for P pairs x D parcels: delivery time (s after day-D midnight), hours from
@@ -137,6 +129,7 @@ def simulate(prog: Programs, service: ServiceParams, var: VariabilityParams | No
         sl = slice(lo, min(P, lo + CHUNK))
         rng = np.random.default_rng([seed, c])
         kind, nom, rest = prog.kind[sl], prog.nominal[sl], prog.rest[sl]
+        sched, connect, missable = prog.sched[sl], prog.connect[sl], prog.missable[sl]
         n = kind.shape[0]
         collected = t_cut - rng.random((n, D)) * window
         t = np.full((n, D), t_cut)
@@ -147,14 +140,14 @@ def simulate(prog: Programs, service: ServiceParams, var: VariabilityParams | No
             if not on.any():
                 break
             # a departure on a timetable: the parcel's own clock decides which one it catches
-            for sid in np.unique(prog.sched[sl][on, s]):
+            for sid in np.unique(sched[on, s]):
                 if sid < 0:
                     continue
-                m = on & (prog.sched[sl][:, s] == sid)
+                m = on & (sched[:, s] == sid)
                 times = prog.schedules[sid]
-                dep = _next(t[m] + prog.connect[sl][m, s][:, None], times)
-                miss = prog.missable[sl][m, s][:, None] & (rng.random(dep.shape) < var.miss_departure_p)
-                t[m] = np.where(miss, _next(dep + 1.0, times), dep)
+                dep = next_departures(t[m] + connect[m, s][:, None], times)
+                miss = missable[m, s][:, None] & (rng.random(dep.shape) < var.miss_departure_p)
+                t[m] = np.where(miss, next_departures(dep + 1.0, times), dep)
             mark = on & (prog.first_move[sl] == s)
             marks[0, mark] = t[mark]
             mark = on & (prog.dest_arrival[sl] == s)
@@ -183,14 +176,14 @@ def simulate(prog: Programs, service: ServiceParams, var: VariabilityParams | No
             if m.any():
                 marks[2, m] = t[m]
                 fail = rng.random((int(m.sum()), D)) < var.failed_delivery_p
-                sid = prog.sched[sl][m, s]
+                sid = sched[m, s]
                 again = np.empty((int(m.sum()), D))
                 for x in np.unique(sid):
                     mm = sid == x
-                    again[mm] = _next(t[m][mm] + R, prog.schedules[x])
+                    again[mm] = next_departures(t[m][mm] + R, prog.schedules[x])
                 start = np.where(fail, again, t[m])
                 dur[m] = (start - t[m]) + u[m] * R
-            t = np.where(on[:, None], t + dur, t)
+            t += dur  # zero where a pair has no step s
         ok = prog.reachable[sl]
         t[~ok] = np.nan
         delivered[sl] = t

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .reliability import outcome_draws
 from .service import DAY, ServiceModel, hhmm
 
 GOAL_DRAWS = 200  # parcels per pair for a goal's outcome (a sweep uses SWEEP_DRAWS)
@@ -57,8 +58,6 @@ def outcome(goal: dict, m: ServiceModel, pairs: list[tuple[str, str]], draws: in
     """The goal's outcome under ``m``'s product: {product, measure, on_time_share, mean_hours, p95_hours,
     draws, seed, value} with ``value`` the figure the outcome verdict compares (the on-time share, or the mean
     hours for ``measure: mean_hours``), and ``hours`` (pairs x draws, not for printing)."""
-    from .reliability import outcome_draws
-
     _, limit, threshold, _ = deadline(goal, m.params)
     strict = bool(goal.get("strict", False))
     _, dr = outcome_draws(m, pairs, None, draws, seed)

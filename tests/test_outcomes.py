@@ -14,7 +14,8 @@ from geonet.calibration import read_spb, targets
 from geonet.models import service_model
 from geonet.service import Journey
 from geonet.timing import DAY, TimedLeg, Timing, next_departure
-from geonet.variability import programs, simulate, _next
+from geonet.timing import next_departures
+from geonet.variability import programs, simulate
 
 
 # ------------------------------------------------------------------ small pieces
@@ -22,7 +23,7 @@ def test_vectorised_next_departure_equals_the_scalar_one():
     rng = np.random.default_rng(1)
     times = np.array(sorted({3600.0 * h for h in (2, 12, 22)}))
     t = rng.uniform(0, 4 * DAY, 500)
-    assert np.allclose(_next(t, times), [next_departure(x, list(times)) for x in t])
+    assert np.allclose(next_departures(t, times), [next_departure(x, list(times)) for x in t])
 
 
 def test_drivers_rest_after_each_four_hours():
