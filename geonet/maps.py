@@ -2,7 +2,8 @@
 
 Layers, each toggleable in the layer control and explained in the legend: county choropleth of hours from
 the nearest hub, service areas per threshold, network links by mode, hubs by tier, the city pairs of a goal
-(green met / red missed), and for a scenario comparison what changed. Attribution for every source.
+(green met / red missed), each city's share of mass-market parcels on time (quantile classes), and for a
+scenario comparison what changed. Attribution for every source.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from .io import atomic_path
 from .models import service_model
 from .service import ServiceModel
 
-LAYERS = ("counties", "service_areas", "network", "hubs", "goal")
+LAYERS = ("counties", "service_areas", "network", "hubs", "goal", "ontime")
+ONTIME_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850")  # lowest to highest class
+ONTIME_DRAWS = 100  # parcels per pair for the on-time layer
 TIER_STYLE = {1: ("#b2182b", 11), 2: ("#ef8a62", 8), 3: ("#2166ac", 6)}  # colour, radius px
 OTHER_HUB = ("#666666", 4)
 HOUR_BINS = [(3, "#1a9850"), (6, "#91cf60"), (12, "#fee08b"), (24, "#fc8d59"), (np.inf, "#d73027")]
@@ -257,6 +260,8 @@ def geonet_map(region: str, *, layers: Iterable[str] = LAYERS, goal: str | None 
     goal_res = None
     if "goal" in layers:
         goal_res = _goal_layer(fmap, region, goal, m_model, legend)
+    if "ontime" in layers:
+        _ontime_layer(fmap, region, m_model, legend)
     if comparison:
         _comparison_layer(fmap, comparison, legend)
     _city_layers(fmap, region, m_model, goal_res, national)
@@ -399,6 +404,45 @@ def _goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceM
     legend.append(_legend(f"Goal {res.id} ({res.threshold_hours:g} h; {res.verdict})",
                           [("#1a9850", "pair meets the goal"), ("#d73027", "pair misses it")]))
     return res
+
+
+def ontime_classes(shares: np.ndarray, n: int = len(ONTIME_COLOURS)) -> list[float]:
+    """Class limits for on-time shares, from the data shown: quantiles of the cities' shares (duplicates
+    dropped), so that the colours separate the cities whatever the region."""
+    finite = shares[np.isfinite(shares)]
+    if finite.size == 0:
+        return [1.0]
+    return sorted(set(np.round(np.quantile(finite, np.linspace(0, 1, n + 1)[1:]), 4)))
+
+
+def _ontime_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[str]) -> None:
+    """Each city's share of mass-market parcels (standard product) delivered on time to the region's cities
+    (nationally to the 50 cities of the State Post Bureau's test, within 72 h; regionally within 48 h),
+    coloured by quantile classes of the shares shown."""
+    from .reliability import reliability
+
+    dest, promise = ("spb50", 72.0) if region == "national" else ("cities", 48.0)
+    r = reliability(region, "cities", dest, product="standard", promise_hours=promise, draws=ONTIME_DRAWS,
+                    model=model)
+    by = r.pairs.groupby("origin_node").agg(share=("on_time_share", "mean"), mean=("mean_hours", "mean"))
+    limits = ontime_classes(by["share"].to_numpy())
+    cols = ONTIME_COLOURS[len(ONTIME_COLOURS) - len(limits):]  # as many colours as classes, greenest on top
+    colour = {k: cols[min(len(cols) - 1, int(np.searchsorted(limits, v - 1e-9)))] if np.isfinite(v) else UNREACHABLE
+              for k, v in by["share"].items()}
+    fg = folium.FeatureGroup(name=f"Cities: parcels on time within {promise:g} h (standard)", show=False)
+    for c in cities(region).itertuples():
+        node = f"city:{c.adcode}"
+        if node not in by.index:
+            continue
+        v, h = by.at[node, "share"], by.at[node, "mean"]
+        folium.CircleMarker([c.seat_lat, c.seat_lon], radius=6, color="#333", weight=0.6, fill=True,
+                            fill_color=colour[node], fill_opacity=0.9,
+                            tooltip=f"{html.escape(c.name)}: {v:.1%} of parcels to {dest} within {promise:g} h "
+                                    f"(mean {h:.1f} h)").add_to(fg)
+    fg.add_to(fmap)
+    lows = [float(by["share"].min())] + limits[:-1]
+    legend.append(_legend(f"Parcels on time within {promise:g} h (standard, to {dest}; classes: quantiles)",
+                          [(col, f"{lo:.1%}–{hi:.1%}") for col, lo, hi in zip(cols, lows, limits)]))
 
 
 def _comparison_layer(fmap: folium.Map, comparison: dict, legend: list[str]) -> None:

@@ -85,13 +85,13 @@ def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Itera
         if via_hubs is False:
             raise InputError("detail=False computes hub-routed times; use detail=True for direct times")
         dtd, net = m.door_to_door_matrix([n for n, _ in o_nodes], [n for n, _ in d_nodes], progress=progress)
+        (o_id, o_name), (d_id, d_name) = (np.array(list(zip(*x)), dtype=object) for x in (o_nodes, d_nodes))
         oo, dd = np.meshgrid(np.arange(len(o_nodes)), np.arange(len(d_nodes)), indexing="ij")
-        keep = np.array([[o[0] != d[0] for d in d_nodes] for o in o_nodes]).ravel()
+        keep = (o_id[:, None] != d_id[None, :]).ravel()
         oi, di = oo.ravel()[keep], dd.ravel()[keep]
         dt, nt = dtd.ravel()[keep], net.ravel()[keep]
         return pd.DataFrame({
-            "origin": [o_nodes[i][1] for i in oi], "destination": [d_nodes[j][1] for j in di],
-            "origin_node": [o_nodes[i][0] for i in oi], "destination_node": [d_nodes[j][0] for j in di],
+            "origin": o_name[oi], "destination": d_name[di], "origin_node": o_id[oi], "destination_node": d_id[di],
             "reachable": ~np.isnan(dt), "network_hours": np.where(np.isfinite(nt), np.round(nt, 3), np.nan),
             "door_to_door_hours": np.round(dt, 3)})
     m.prepare([n for n, _ in o_nodes])

@@ -229,8 +229,9 @@ class ServiceModel:
             return legs, seg[1]
         return self._segment(a, b, t, road_only)
 
-    def _segment(self, a: str, b: str, t: float, road_only: bool) -> tuple[list[TimedLeg], float] | None:
-        best = None
+    def _candidates(self, a: str, b: str, road_only: bool):
+        """The cached (scheduled, steps, legs at 0, arrival at 0) of the road-only and multimodal paths a -> b
+        (None where b cannot be reached that way)."""
         for kind in ("road", "multi")[: 1 if road_only else 2]:
             key = (kind, a, b)
             if key not in self._segments:
@@ -238,19 +239,41 @@ class ServiceModel:
                 if path is None:
                     self._segments[key] = None
                 else:
-                    scheduled = any(self.G.nodes[n].get("mode") in ("air", "rail") for n in path)
-                    legs, arr = self.timing.simulate(path, kind, self.paths, 0.0)
-                    self._segments[key] = (scheduled, path, legs, arr)
-            cached = self._segments[key]
+                    steps = self.timing.compile(path, kind, self.paths)
+                    legs, arr = self.timing.legs(steps, 0.0)
+                    self._segments[key] = (any(st.schedule for st in steps), steps, legs, arr)
+            yield self._segments[key]
+
+    def _segment(self, a: str, b: str, t: float, road_only: bool) -> tuple[list[TimedLeg], float] | None:
+        best = None
+        for cached in self._candidates(a, b, road_only):
             if cached is None:
                 continue
-            scheduled, path, legs0, arr0 = cached
-            if scheduled:  # departures depend on the clock: simulate from t
-                legs, arr = self.timing.simulate(path, kind, self.paths, t)
+            scheduled, steps, legs0, arr0 = cached
+            if scheduled:  # departures depend on the clock: time the steps from t
+                legs, arr = self.timing.legs(steps, t)
             else:  # no timetable on the way: the same legs, shifted to t
                 legs, arr = shift(legs0, t), arr0 + t
             if best is None or arr < best[1] - 1e-6:
                 best = (legs, arr)
+        return best
+
+    def arrival(self, a: str, b: str, t: float, road_only: bool = False) -> float:
+        """The arrival time of :meth:`segment` (s; NaN if b cannot be reached), without building legs: what the
+        whole-matrix computation needs."""
+        if a == b:
+            return t
+        road_only = road_only or self.params.road_only
+        if self.banks:
+            t = next_departure(t, self.banks)
+        best = np.nan
+        for cached in self._candidates(a, b, road_only):
+            if cached is None:
+                continue
+            scheduled, steps, _, arr0 = cached
+            arr = self.timing.arrival(steps, t) if scheduled else arr0 + t
+            if not arr >= best - 1e-6:  # the first, or earlier by more than the tolerance (as segment)
+                best = arr
         return best
 
     def _static_offset(self, a: str, b: str) -> float | None:
@@ -273,7 +296,7 @@ class ServiceModel:
         if self.banks:  # everything leaves on a bank: time each distinct departure once
             dep = next_departures(dep, self.banks)
         uniq, inv = np.unique(dep, return_inverse=True)
-        arr = np.array([np.nan if np.isnan(t) else (self.segment(a, b, t) or (None, np.nan))[1] for t in uniq])
+        arr = np.array([np.nan if np.isnan(t) else self.arrival(a, b, t) for t in uniq])
         return arr[inv.reshape(-1)]
 
     # ------------------------------------------------------------------ relays between hubs
@@ -308,10 +331,10 @@ class ServiceModel:
         """Arrival (s) at hub g, unsorted, of a parcel that leaves hub h sorted at t, through the relays."""
         via = self.relays(h, g)
         for a, b in zip([h, *via], [*via, g]):
-            seg = self.segment(a, b, t)
-            if seg is None:
+            t = self.arrival(a, b, t)
+            if np.isnan(t):
                 return None
-            t = seg[1] + (self.sort_s[b] if b != g else 0.0)
+            t += self.sort_s[b] if b != g else 0.0
         return t
 
     # ------------------------------------------------------------------ journeys
@@ -423,10 +446,8 @@ class ServiceModel:
             if merged[i]:
                 dep1[i] = t0 + max(p.origin_processing_s, self.sort_s[h])
                 continue
-            seg = self.segment(o, h, t0 + p.origin_processing_s)
-            if seg is not None:
-                arr_h[i] = seg[1]
-                dep1[i] = seg[1] + self.sort_s[h]
+            arr_h[i] = self.arrival(o, h, t0 + p.origin_processing_s)
+            dep1[i] = arr_h[i] + self.sort_s[h]
         # phase B: origin's hub -> each destination hub, leaving at dep1
         hubs = sorted({h for h in hd if h is not None})
         hpos = {h: i for i, h in enumerate(hubs)}

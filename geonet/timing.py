@@ -114,6 +114,21 @@ class TimedLeg:
                 "km": round(self.km, 1), "waiting": self.waiting, "step": self.describe()}
 
 
+@dataclass(frozen=True)
+class Step:
+    """One edge of a path as timing sees it: its ends, mode, travel time (s, road times scaled), km, whether the
+    parcel stays aboard the same train, the timetable it leaves on and the connection time before it."""
+
+    u: str
+    v: str
+    mode: str
+    travel_s: float
+    km: float
+    aboard: bool
+    schedule: tuple
+    connect_s: float
+
+
 class Timing:
     """Times legs under one set of service parameters; cheap to make, so a sweep makes one per value."""
 
@@ -160,46 +175,71 @@ class Timing:
         t = float(e.get("travel_time", 0.0))
         return t * self.params.road_time_factor if e.get("mode") in ROAD_EDGE_MODES else t
 
-    def simulate(self, path: list[str], kind: str, paths: PathCache, t: float) -> tuple[list[TimedLeg], float]:
-        """Legs of ``path`` (a ``kind`` path of ``paths``) departing at ``t``; returns (legs, arrival s)."""
-        legs: list[TimedLeg] = []
-        line = None  # the rail line the parcel is aboard: it stays on the train to the next section
-        last = None  # the mode of the edge before
-        driving = 0.0  # seconds driven since the truck left (the drivers rest after each 4 h)
+    def compile(self, path: list[str], kind: str, paths: PathCache) -> list[Step]:
+        """The edges of ``path`` (a ``kind`` path of ``paths``) with what timing them needs: mode, travel time,
+        the timetable each leaves on (air waves of its airports, a train's departures unless the parcel stays
+        aboard the same line) and the connection time before it (a flight after a flight)."""
+        steps: list[Step] = []
+        line = last = None
         for u, v in zip(path[:-1], path[1:]):
             e = paths.edge(u, v, kind)
             mode = e.get("mode", "road")
-            dep, schedule, connect = t, (), 0.0
             aboard = mode == "rail" and line is not None and e.get("line") == line
+            schedule: tuple = ()
             if mode == "air":
                 schedule = self.waves_for(u, v)
-                connect = self.params.air_connection_s if last == "air" else 0.0
-                dep = next_departure(t + connect, schedule)
             elif mode == "rail" and not aboard:
                 schedule = tuple(rail_departures(e))
-                dep = next_departure(t, schedule)
-            line = e.get("line") if mode == "rail" else None
-            last = mode
-            (zh_u, en_u), (zh_v, en_v) = self.label(u), self.label(v)
-            if dep > t + 1:
-                legs.append(TimedLeg(zh_u, zh_u, f"wait for {mode}", t, dep, 0.0, True, en_u, en_u))
-            travel = self.travel_s(e)
+            connect = self.params.air_connection_s if mode == "air" and last == "air" else 0.0
+            steps.append(Step(u, v, mode, self.travel_s(e), float(e.get("length", 0.0)) / 1000, aboard, schedule,
+                              connect))
+            line, last = (e.get("line") if mode == "rail" else None), mode
+        return steps
+
+    def run(self, steps: list[Step], t: float):
+        """Time ``steps`` from ``t``: yields (step, ready s, departure s, arrival s, rest s) for each. One rule
+        for legs (``legs``) and bare arrival times (``arrival``): wait for the timetable, drive with the
+        drivers' rests (after each 4 h since the truck left)."""
+        driving = 0.0
+        for st in steps:
+            dep = next_departure(t + st.connect_s, st.schedule) if st.schedule else t
             rest = 0.0
-            if mode == "road":
-                rest = self.rests(driving + travel) - self.rests(driving)
-                driving += travel
-            arr = dep + travel + rest
-            km = float(e.get("length", 0.0)) / 1000
-            if legs and legs[-1].mode == mode and (mode in ("road", "access") or aboard) and not legs[-1].waiting:
+            if st.mode == "road":
+                rest = self.rests(driving + st.travel_s) - self.rests(driving)
+                driving += st.travel_s
+            arr = dep + st.travel_s + rest
+            yield st, t, dep, arr, rest
+            t = arr
+
+    def arrival(self, steps: list[Step], t: float) -> float:
+        """Arrival time (s) at the end of ``steps`` departing at ``t`` (the time of :meth:`legs`, no legs built)."""
+        for *_, arr, _ in self.run(steps, t):
+            t = arr
+        return t
+
+    def legs(self, steps: list[Step], t: float) -> tuple[list[TimedLeg], float]:
+        """Timed legs of ``steps`` departing at ``t``; returns (legs, arrival s)."""
+        legs: list[TimedLeg] = []
+        for st, ready, dep, arr, rest in self.run(steps, t):
+            mode = st.mode
+            (zh_u, en_u), (zh_v, en_v) = self.label(st.u), self.label(st.v)
+            if dep > ready + 1:
+                legs.append(TimedLeg(zh_u, zh_u, f"wait for {mode}", ready, dep, 0.0, True, en_u, en_u))
+            if legs and legs[-1].mode == mode and (mode in ("road", "access") or st.aboard) and not legs[-1].waiting:
                 prev = legs[-1]
-                prev.to, prev.to_en, prev.arrive_s, prev.km = zh_v, en_v, arr, prev.km + km
+                prev.to, prev.to_en, prev.arrive_s, prev.km = zh_v, en_v, arr, prev.km + st.km
                 prev.rest_s += rest
             elif zh_u == zh_v and mode in ("access", "transfer"):  # one place under two ids: handling there
                 legs.append(TimedLeg(zh_u, zh_v, "handling", dep, arr, 0.0, False, en_u, en_v))
             else:
-                legs.append(TimedLeg(zh_u, zh_v, mode, dep, arr, km, False, en_u, en_v, schedule, connect, rest))
+                legs.append(TimedLeg(zh_u, zh_v, mode, dep, arr, st.km, False, en_u, en_v, st.schedule, st.connect_s,
+                                     rest))
             t = arr
         return legs, t
+
+    def simulate(self, path: list[str], kind: str, paths: PathCache, t: float) -> tuple[list[TimedLeg], float]:
+        """Legs of ``path`` (a ``kind`` path of ``paths``) departing at ``t``; returns (legs, arrival s)."""
+        return self.legs(self.compile(path, kind, paths), t)
 
     def deliver(self, node: str, ready: float) -> list[TimedLeg]:
         """The wait for the next delivery round (if any) and the round itself, from ``ready``."""

@@ -202,3 +202,29 @@ def test_calibrate_refuses_a_bad_spb_file(cli, tmp_path):
     f.write_text("year,period,mean_hours,on_time_72h_pct\n2024,annual,fast,80\n", encoding="utf-8")
     r = cli("calibrate", "--reference", str(f))
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "mean_hours" in r.stderr
+
+
+def test_on_time_map_layer_separates_the_cities(tmp_path):
+    from geonet.maps import ontime_classes
+
+    assert ontime_classes(np.array([0.5, 0.6, 0.7, 0.8, 0.9, 1.0])) == [0.6, 0.7, 0.8, 0.9, 1.0]
+    assert ontime_classes(np.array([1.0, 1.0, 1.0])) == [1.0]  # one class when every city is alike
+    m = geonet.map("liaoning", layers=["hubs", "ontime"])
+    out = tmp_path / "ln.html"
+    geonet.save_map(m, out)
+    html = out.read_text(encoding="utf-8")
+    assert "Cities: parcels on time within 48 h (standard)" in html and "classes: quantiles" in html
+    i = html.index("Parcels on time within 48 h")
+    assert html[i:i + 3000].count("%–") >= 3  # several classes, each with its range
+
+
+def test_matrix_arrivals_equal_the_timed_segments(national):
+    m = national.for_product("standard")
+    c = geonet.cities("national").query("is_capital")
+    nodes = [f"city:{a}" for a in c["adcode"]][:8]
+    for a in nodes:
+        for b in m.hub_nodes[:6]:
+            for t in (18 * 3600.0, 21.5 * 3600, 30 * 3600):
+                seg = m.segment(a, b, t)
+                arr = m.arrival(a, b, t)
+                assert (seg is None and np.isnan(arr)) or seg[1] == pytest.approx(arr)
