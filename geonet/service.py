@@ -258,22 +258,22 @@ class ServiceModel:
                 best = (legs, arr)
         return best
 
-    def arrival(self, a: str, b: str, t: float, road_only: bool = False) -> float:
-        """The arrival time of :meth:`segment` (s; NaN if b cannot be reached), without building legs: what the
-        whole-matrix computation needs."""
+    def arrivals(self, a: str, b: str, t: np.ndarray, road_only: bool = False) -> np.ndarray:
+        """The arrival times of :meth:`segment` for each ready time ``t`` (s; NaN where b cannot be reached or
+        ``t`` is NaN), vectorised and without building legs: what the whole-matrix computation needs."""
+        t = np.asarray(t, float)
         if a == b:
             return t
         road_only = road_only or self.params.road_only
         if self.banks:
-            t = next_departure(t, self.banks)
-        best = np.nan
+            t = next_departures(t, self.banks)
+        best = np.full(t.shape, np.nan)
         for cached in self._candidates(a, b, road_only):
             if cached is None:
                 continue
             scheduled, steps, _, arr0 = cached
-            arr = self.timing.arrival(steps, t) if scheduled else arr0 + t
-            if not arr >= best - 1e-6:  # the first, or earlier by more than the tolerance (as segment)
-                best = arr
+            arr = self.timing.arrivals(steps, t) if scheduled else arr0 + t
+            best = np.where(arr >= best - 1e-6, best, arr)  # the first, or earlier beyond the tolerance (as segment)
         return best
 
     def _static_offset(self, a: str, b: str) -> float | None:
@@ -291,13 +291,7 @@ class ServiceModel:
     def _seg_times(self, a: str, b: str, dep: np.ndarray) -> np.ndarray:
         """Arrival at b for each departure time from a (NaN stays NaN)."""
         off = self._static_offset(a, b)
-        if off is not None:
-            return dep + off
-        if self.banks:  # everything leaves on a bank: time each distinct departure once
-            dep = next_departures(dep, self.banks)
-        uniq, inv = np.unique(dep, return_inverse=True)
-        arr = np.array([np.nan if np.isnan(t) else self.arrival(a, b, t) for t in uniq])
-        return arr[inv.reshape(-1)]
+        return dep + off if off is not None else self.arrivals(a, b, dep)
 
     # ------------------------------------------------------------------ relays between hubs
     def relays(self, h: str, g: str) -> list[str]:
@@ -327,15 +321,14 @@ class ServiceModel:
             k = r["pred"][i, k]
         return chain[::-1]
 
-    def _trunk(self, h: str, g: str, t: float) -> float | None:
-        """Arrival (s) at hub g, unsorted, of a parcel that leaves hub h sorted at t, through the relays."""
+    def _trunk_times(self, h: str, g: str, dep: np.ndarray) -> np.ndarray:
+        """Arrival (s) at hub g, unsorted, of parcels that leave hub h sorted at ``dep``, through the relays
+        (NaN where g cannot be reached)."""
         via = self.relays(h, g)
+        t = dep
         for a, b in zip([h, *via], [*via, g]):
-            t = self.arrival(a, b, t)
-            if np.isnan(t):
-                return None
-            t += self.sort_s[b] if b != g else 0.0
-        return t
+            t = self._seg_times(a, b, t) + (self.sort_s[b] if b != g else 0.0)
+        return np.where(np.isfinite(t), t, np.nan)
 
     # ------------------------------------------------------------------ journeys
     def stops(self, o: str, d: str, via_hubs: bool | None = None) -> list[str]:
@@ -446,19 +439,18 @@ class ServiceModel:
             if merged[i]:
                 dep1[i] = t0 + max(p.origin_processing_s, self.sort_s[h])
                 continue
-            arr_h[i] = self.arrival(o, h, t0 + p.origin_processing_s)
+            arr_h[i] = self.arrivals(o, h, t0 + p.origin_processing_s)
             dep1[i] = arr_h[i] + self.sort_s[h]
         # phase B: origin's hub -> each destination hub, leaving at dep1
         hubs = sorted({h for h in hd if h is not None})
         hpos = {h: i for i, h in enumerate(hubs)}
         a2 = np.full((nO, len(hubs)), np.nan)
-        for i, h in enumerate(tqdm(ho, desc="origins via hubs", unit="origin", disable=not progress)):
-            if h is None or np.isnan(dep1[i]):
-                continue
+        ho_arr = np.array(ho, dtype=object)
+        for h in tqdm(sorted({h for h in ho if h is not None}), desc="hubs to hubs", unit="hub", disable=not progress):
+            idx = np.flatnonzero((ho_arr == h) & ~np.isnan(dep1))  # the origins leaving from hub h
             for j, g in enumerate(hubs):
-                if g != h:
-                    arr = self._trunk(h, g, dep1[i])
-                    a2[i, j] = np.nan if arr is None else arr
+                if g != h and idx.size:
+                    a2[idx, j] = self._trunk_times(h, g, dep1[idx])
         # phase C: the destination's part, from its hub
         out = np.full((nO, len(destinations)), np.nan)
         same_all = {g: np.array([h == g for h in ho]) for g in hubs}

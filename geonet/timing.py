@@ -196,13 +196,14 @@ class Timing:
             line, last = (e.get("line") if mode == "rail" else None), mode
         return steps
 
-    def run(self, steps: list[Step], t: float):
+    def run(self, steps: list[Step], t, departure=next_departure):
         """Time ``steps`` from ``t``: yields (step, ready s, departure s, arrival s, rest s) for each. One rule
-        for legs (``legs``) and bare arrival times (``arrival``): wait for the timetable, drive with the
-        drivers' rests (after each 4 h since the truck left)."""
+        for legs (``legs``) and bare arrival times (``arrivals``): wait for the timetable, drive with the
+        drivers' rests (after each 4 h since the truck left). ``t`` may be an array with ``departure``
+        ``next_departures``."""
         driving = 0.0
         for st in steps:
-            dep = next_departure(t + st.connect_s, st.schedule) if st.schedule else t
+            dep = departure(t + st.connect_s, st.schedule) if st.schedule else t
             rest = 0.0
             if st.mode == "road":
                 rest = self.rests(driving + st.travel_s) - self.rests(driving)
@@ -211,11 +212,12 @@ class Timing:
             yield st, t, dep, arr, rest
             t = arr
 
-    def arrival(self, steps: list[Step], t: float) -> float:
-        """Arrival time (s) at the end of ``steps`` departing at ``t`` (the time of :meth:`legs`, no legs built)."""
-        for *_, arr, _ in self.run(steps, t):
+    def arrivals(self, steps: list[Step], t: np.ndarray) -> np.ndarray:
+        """Arrival times (s) at the end of ``steps`` departing at each ``t`` (the times of :meth:`legs`, no legs
+        built; vectorised over ``t``)."""
+        for *_, arr, _ in self.run(steps, np.asarray(t, float), next_departures):
             t = arr
-        return t
+        return np.asarray(t, float)
 
     def legs(self, steps: list[Step], t: float) -> tuple[list[TimedLeg], float]:
         """Timed legs of ``steps`` departing at ``t``; returns (legs, arrival s)."""

@@ -226,5 +226,9 @@ def test_matrix_arrivals_equal_the_timed_segments(national):
         for b in m.hub_nodes[:6]:
             for t in (18 * 3600.0, 21.5 * 3600, 30 * 3600):
                 seg = m.segment(a, b, t)
-                arr = m.arrival(a, b, t)
+                arr = float(m.arrivals(a, b, t))
                 assert (seg is None and np.isnan(arr)) or seg[1] == pytest.approx(arr)
+        ts = np.array([17.0, 18.5, np.nan, 23.9, 30.0]) * 3600
+        for b in m.hub_nodes[:6]:
+            one = [np.nan if np.isnan(t) else (m.segment(a, b, t) or (None, np.nan))[1] for t in ts]
+            assert np.allclose(m.arrivals(a, b, ts), one, equal_nan=True)
