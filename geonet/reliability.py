@@ -140,7 +140,7 @@ def reliability(region: str = "national", origins="spb50", destinations="spb50",
     m.prepare(list(dict.fromkeys(a[0] for a, _ in pairs)))
     journeys, dr = outcome_draws(m, [(a[0], b[0]) for a, b in pairs], var, draws, seed, progress)
     hours = dr.hours.astype(float)
-    on = hours <= promise_hours + 1e-9
+    on = hours <= promise_hours + 1e-9  # NaN (unreachable) is never on time
     df = pd.DataFrame({"origin": [a[1] for a, _ in pairs], "destination": [b[1] for _, b in pairs],
                        "origin_node": [a[0] for a, _ in pairs], "destination_node": [b[0] for _, b in pairs],
                        "km": [round(j.km, 1) if j.reachable else None for j in journeys]})

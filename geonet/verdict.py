@@ -64,9 +64,8 @@ def outcome(goal: dict, m: ServiceModel, pairs: list[tuple[str, str]], draws: in
     hours = dr.hours.astype(float)
     if "deadline" in goal:  # counted to the deadline's clock time, whenever the parcel was collected
         on = met(dr.delivered_s.astype(float), limit, strict)
-    else:
-        h = np.nan_to_num(hours, nan=np.inf)
-        on = h < threshold - 1e-9 if strict else h <= threshold + 1e-9
+    else:  # counted in hours from collection
+        on = met(hours * 3600, threshold * 3600, strict)
     finite = hours[np.isfinite(hours)]
     share = float(on.mean()) if on.size else float("nan")
     mean = float(finite.mean()) if finite.size else float("nan")
