@@ -65,6 +65,7 @@ bench: env
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sensitivity.py
 	$(BIN)/python bench/reliability.py
+	$(BIN)/python bench/matrix.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

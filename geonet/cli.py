@@ -16,9 +16,10 @@ from typing import Optional
 import typer
 
 from . import catalog, gazetteer, geography, network, routing
+from .display import network_label, printable
 from .errors import GeonetError, InputError
 from .io import atomic_path as _atomic
-from .io import check_writable, write_text
+from .io import check_writable, refuse_overwriting_inputs, write_text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="geonet: hub networks, door-to-door times and time-goal tests for China's postal plans.")
@@ -257,7 +258,7 @@ def route_cmd(
         typer.echo(f"{o_name} -> {d_name}: door to door {j.door_to_door_hours:.2f} h, delivered "
                    f"{j.delivered_at} (network {j.network_hours:.2f} h, direct {j.direct_hours:.2f} h, "
                    f"via {', '.join(j.via) or '-'}; product {pv.get('product')}) "
-                   f"[{'PROXY roads' if pv.get('proxy') else pv.get('network')}]")
+                   f"[{network_label(pv)}]")
         for leg in j.legs:
             typer.echo(f"  {leg.depart_at:>9s} -> {leg.arrive_at:>9s}  {leg.hours:5.2f} h  {leg.describe(lang.value)}"
                        f"{'  ' + str(round(leg.km)) + ' km' if leg.km else ''}")
@@ -305,13 +306,20 @@ def matrix_cmd(
 
         if mode not in MATRIX_MODES:
             raise InputError(f"--mode {mode!r}: use one of {', '.join(MATRIX_MODES)}")
+        ignored = [flag for flag, given in (("--engine dask", engine != "local"), ("--scheduler", scheduler),
+                                            ("--direct", direct), ("--product", product),
+                                            ("--detail/--fast", detail is not None)) if given]
+        if ignored:
+            raise InputError(f"--mode {mode} gives network hours on one mode; {', '.join(ignored)}: only for "
+                             "door-to-door matrices (--mode multimodal), leave out")
         df = mode_matrix(origins, destinations, region=region, mode=mode, progress=True)
-        df.insert(0, "network", "proxy")
+        pv = df.attrs["provenance"]
+        df.insert(0, "network", pv["network"])
         with _atomic(out) as tmp:
             df.to_csv(tmp, index=False) if out.suffix.lower() == ".csv" else df.to_parquet(tmp, index=False)
         typer.echo(f"wrote {out}: {len(df)} pairs on {mode} only ({int(df['reachable'].sum())} with a {mode} path); "
                    f"median {df['network_hours'].median():.1f} h, {df['ride_hours'].median():.1f} h aboard "
-                   "[PROXY roads]", err=True)
+                   f"[{network_label(pv)}]", err=True)
         return
     if detail is None:
         from .matrix import place_nodes
@@ -321,12 +329,14 @@ def matrix_cmd(
                    scheduler=scheduler, n_workers=workers, detail=detail, product=product)
     if product:
         df.insert(1, "product", product)
-    df.insert(0, "network", "proxy")
+    pv = df.attrs["provenance"]
+    df.insert(0, "network", pv["network"])
     with _atomic(out) as tmp:
         df.to_csv(tmp, index=False) if out.suffix.lower() == ".csv" else df.to_parquet(tmp, index=False)
     bad = int((~df["reachable"]).sum())
     typer.echo(f"wrote {out}: {len(df)} pairs ({bad} unreachable); door-to-door median "
-               f"{df['door_to_door_hours'].median():.1f} h, max {df['door_to_door_hours'].max():.1f} h [PROXY roads]",
+               f"{df['door_to_door_hours'].median():.1f} h, max {df['door_to_door_hours'].max():.1f} h "
+               f"[{network_label(pv)}]",
                err=True)
 
 
@@ -468,10 +478,12 @@ def map_cmd(
     from .maps import geonet_map, save_map
 
     check_writable(out)
+    refuse_overwriting_inputs(out, [scenario])
     if screenshot is not None:
         if screenshot.suffix.lower() != ".png":
             raise InputError(f"--screenshot {screenshot.name}: give a .png file name")
         check_writable(screenshot)
+        refuse_overwriting_inputs(screenshot, [scenario, out], "--screenshot")
     model = None
     if scenario is not None:
         from .scenario import Scenario
@@ -558,6 +570,7 @@ def scenario_compare(
 
     if map_out is not None:
         check_writable(map_out)
+        refuse_overwriting_inputs(map_out, [a, b], "--map")
     sa, sb = Scenario.from_yaml(a), Scenario.from_yaml(b)
     cmp = compare(sa, sb, progress=True, sensitivity=sensitivity)
     if map_out is not None:
@@ -674,12 +687,10 @@ def doctor_cmd(as_json: bool = typer.Option(False, "--json", help="Print the res
 
 
 def _print_validation(s: dict) -> None:
-    typer.echo(f"  {s['compared']} of {s['pairs']} pairs compared ({s['unreachable']} unreachable); median model/"
-               f"reference {s['median_ratio']}; within +-10% {s['within_10pct']:.0%}, +-20% {s['within_20pct']:.0%}, "
-               f"+-25% {s['within_25pct']:.0%}")
-    for w in s["worst"]:
-        typer.echo(f"  worst: {w['origin']} -> {w['destination']} ({w['mode']}): model {w['model_hours']:.2f} h, "
-                   f"reference {w['reference_hours']:.2f} h, ratio {w['ratio']:.2f}")
+    from .validation import summary_lines
+
+    for line in summary_lines(s):
+        typer.echo(line)
 
 
 @app.command("validate")
@@ -692,7 +703,7 @@ def validate_cmd(
     """Model times against a public reference: per pair, median ratio, shares within +-10/20/25 %."""
     from .validation import validate
 
-    v = validate(reference, region=region)
+    v = validate(reference, region=region, progress=True)
     v.summary.pop("_fit", None)
     if as_json:
         typer.echo(json.dumps(v.to_dict(), ensure_ascii=False))
@@ -749,7 +760,7 @@ def calibrate_cmd(
             raise InputError("--reference fits on a region's network (--region), not a --bbox")
         from .validation import calibrate_reference
 
-        res = calibrate_reference(reference, region=region)
+        res = calibrate_reference(reference, region=region, progress=True)
         if as_json:
             typer.echo(json.dumps(res, ensure_ascii=False))
             return
@@ -757,6 +768,8 @@ def calibrate_cmd(
                    "squares on log ratios, paths held fixed):")
         for k, v in res["fitted"].items():
             typer.echo(f"  {k}: {v['before']} -> {v['after']}")
+        for note in res["notes"]:
+            typer.echo(f"  note: {note}")
         typer.echo("before:")
         _print_validation(res["before"])
         typer.echo("after:")
@@ -793,7 +806,7 @@ MAX_ERROR_CHARS = 600
 
 def _clip(text: str) -> str:
     """One line of at most MAX_ERROR_CHARS characters (long echoes of input are cut)."""
-    text = " ".join(text.split()).encode("utf-8", "backslashreplace").decode("utf-8")
+    text = printable(" ".join(text.split()).encode("utf-8", "backslashreplace").decode("utf-8"))
     return text if len(text) <= MAX_ERROR_CHARS else text[:MAX_ERROR_CHARS - 20] + f" ... [{len(text)} chars]"
 
 
@@ -812,7 +825,23 @@ def main() -> None:
             except UnicodeEncodeError:
                 raise InputError(f"argument {i} ({_clip(arg)!s}) is not valid UTF-8 text; names and paths must be "
                                  "UTF-8") from None
-        app()  # standalone: usage errors print their own message and exit 2
+        rc = app(standalone_mode=False)  # usage errors come here as exceptions: one line, like every error
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
+    except typer.TyperException as exc:  # click's usage errors: unknown option, bad value, missing file
+        if debug:
+            traceback.print_exc()
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:  # `geonet` alone: its help
+            typer.echo(ctx.get_help())
+            sys.exit(0)
+        msg = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+        typer.echo(f"error: {_clip(msg + hint)}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
     except GeonetError as exc:
         if debug:
             traceback.print_exc()

@@ -62,6 +62,9 @@ class Coverage(TableRepr):
         return out
 
 
+MAX_THRESHOLDS = 50  # thresholds per call: a curve of hours needs a few dozen at most
+
+
 def coverage(region: str, hours: Iterable[float] = (3, 6, 12, 24), *, hub_ids: Iterable[str] | None = None,
              basis: str = "road", model: ServiceModel | None = None) -> Coverage:
     """Coverage of ``region``'s counties by its hubs (plan hubs unless ``hub_ids``).
@@ -74,6 +77,9 @@ def coverage(region: str, hours: Iterable[float] = (3, 6, 12, 24), *, hub_ids: I
     """
     if basis not in BASES:
         raise InputError(f"unknown coverage basis {basis!r}; use {' or '.join(BASES)}")
+    hours = list(hours)
+    if len(hours) > MAX_THRESHOLDS:
+        raise InputError(f"{len(hours):,} coverage thresholds; give at most {MAX_THRESHOLDS} (e.g. 6,12,24)")
     hours = sorted({checks.number(h, "coverage threshold", "hours", 0, 24 * 14, lo_open=True) for h in hours})
     if not hours:
         raise InputError("coverage needs at least one threshold in hours, e.g. 6,12,24")

@@ -28,3 +28,17 @@ class TableRepr:
         t = self._table()
         return (f"<p><b>{html.escape(self._title())}</b></p>"
                 + (t.to_html(index=False, max_rows=MAX_ROWS, escape=True) if len(t.columns) else ""))
+
+
+def network_label(provenance: dict) -> str:
+    """The network a result rests on, as printed after it: 'PROXY roads' or the road source."""
+    return "PROXY roads" if provenance.get("proxy") else f"{provenance.get('network', 'file')} roads"
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7f, *range(0x80, 0xa0)]}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (terminal escapes, bells, C1 codes) written as visible \\xNN escapes:
+    a name or an echoed value can never drive the terminal it is printed on."""
+    return str(text).translate(_CONTROL)

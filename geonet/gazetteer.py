@@ -8,9 +8,12 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from .catalog import hubs
-from .errors import UnknownNameError
+from .errors import InputError, UnknownNameError
 from .geography import cities, counties
 from .names import norm, unknown
+
+
+MAX_NAME_CHARS = 200  # the longest official names are ~20 characters; longer input is refused before any search
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,20 @@ def locate(name: str, *, level: str | None = None) -> Place:
     Raises UnknownNameError with close matches, or when a name fits two units of the same level
     ('Suzhou': 苏州 and 宿州) with the candidates to choose from.
     """
+    q = str(name).strip()
+    if len(q) > MAX_NAME_CHARS:
+        raise InputError(f"place name {q[:20]!r}... is {len(q):,} characters long; a place name has at most "
+                         f"{MAX_NAME_CHARS} (give a name such as 广州, Guangzhou or 440100)")
+    if level is not None and level not in _LEVEL_ORDER:
+        raise unknown("level", level, _LEVEL_ORDER, list_all=True)
+    return _locate(q, level)
+
+
+@functools.lru_cache(maxsize=4096)
+def _locate(q: str, level: str | None) -> Place:
     idx = _index()
     if level is not None:
-        if level not in _LEVEL_ORDER:
-            raise unknown("level", level, _LEVEL_ORDER, list_all=True)
         idx = idx[idx["level"] == level]
-    q = str(name).strip()
     key = norm(q)
     for mask in (idx["name_zh"] == q, idx["code"] == q, idx["key_code"] == key.lower(), idx["short_zh"] == q,
                  idx["key_en"] == key, idx["key_alt"].map(lambda s: key in s)):

@@ -10,6 +10,8 @@ import functools
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from .layers import admin_layer
 from .names import unknown
@@ -94,3 +96,21 @@ def counties(region: str | None = None) -> gpd.GeoDataFrame:
     seat_check_source, seat_note, area_km2, pop_ne, pop_ne_places, geometry.
     """
     return _in_region(admin_layer("counties"), region)
+
+
+@functools.lru_cache(maxsize=8)
+def region_polygon(region: str) -> shapely.Geometry:
+    """The region's territory (union of its provinces; national = mainland China), WGS-84, prepared."""
+    area = shapely.union_all(provinces(region).geometry.values)
+    shapely.prepare(area)
+    return area
+
+
+def near(geoms, area: shapely.Geometry, deg: float) -> np.ndarray:
+    """Which of ``geoms`` lie within ``deg`` degrees of ``area`` (exact distance, no buffer polygon)."""
+    geoms = np.asarray(geoms, dtype=object)
+    shapely.prepare(area)  # a no-op when already prepared
+    out = shapely.intersects(area, geoms)
+    if deg > 0 and (~out).any():
+        out[~out] = shapely.dwithin(geoms[~out], area, deg)
+    return out

@@ -21,7 +21,9 @@ from pathlib import Path
 from .errors import OutputError
 
 NAME_MAX = 255  # bytes in one file name on Linux file systems (ext4, xfs, tmpfs)
-_TMP = re.compile(r"^\..*\.geonet-(?P<pid>\d+)-[0-9a-f]{8}\.tmp$")
+# a temporary and what a writer appends to its name (GeoPackage: .tmp.gpkg, SQLite: -journal, -wal)
+_TMP = re.compile(r"^\..*\.geonet-(?P<pid>\d+)-[0-9a-f]{8}\.tmp([.-][A-Za-z0-9_-]+)*$")
+TMP_NAME_BYTES = 120  # bytes of the target's name kept in its temporary's name
 _CAUSES = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
            errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
            errno.EPERM: "operation not permitted", errno.ENOENT: "the folder does not exist",
@@ -136,15 +138,14 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     target = Path(path)
     parent = check_writable(target)
     sweep_stale_temporaries(parent)
-    tmp = parent / f".{target.name[:120]}.geonet-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    stem = os.fsencode(target.name)[:TMP_NAME_BYTES].decode("utf-8", "ignore")  # bytes, not characters
+    tmp = parent / f".{stem}.geonet-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
         yield tmp
         check_writable(target)  # nothing odd appeared at the target while we wrote
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # the temporary is 0600; give the file the permissions open() would
+        _keep_mode(tmp, target)
         os.replace(tmp, target)
     except OutputError:
         _remove(tmp)
@@ -156,6 +157,38 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _keep_mode(tmp: Path, target: Path) -> None:
+    """Give the temporary the mode (and owner, where allowed) of the file it replaces, else the mode open()
+    would give a new file (the temporary itself is 0600)."""
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        return
+    with contextlib.suppress(OSError):
+        os.chown(tmp, st.st_uid, st.st_gid)
+    os.chmod(tmp, stat.S_IMODE(st.st_mode))
+
+
+def refuse_overwriting_inputs(out: str | os.PathLike, inputs, flag: str = "--out") -> None:
+    """An output that is one of the command's input files is refused (it would replace what it reads)."""
+    from .errors import InputError
+
+    o = Path(out)
+    for src in inputs:
+        if src is None:
+            continue
+        s = Path(src)
+        try:
+            same = o.exists() and s.exists() and os.path.samefile(o, s)
+        except (OSError, ValueError):
+            same = False
+        if same or o.resolve() == s.resolve():
+            raise InputError(f"{flag} {o}: it is also an input of this command ({s}); write to another file")
 
 
 def _remove(tmp: Path) -> None:
@@ -174,17 +207,36 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
     return Path(path)
 
 
+MAX_CELL_CHARS = 10_000  # a cell of a user's CSV (a name, a number, a cited source with its links)
+
+
 def read_records(path: str | os.PathLike, what: str, required: list[str], rows_word: str = "rows",
-                 header_hint: str = "") -> list[tuple[str, dict[str, str]]]:
+                 header_hint: str = "", max_rows: int = 10_000) -> list[tuple[str, dict[str, str]]]:
     """The rows of a user's CSV file as ('file:line', {column: stripped text}), blank lines skipped; one-line
-    errors for an empty file, missing columns, a header without rows and short rows (file and line named)."""
+    errors for an empty file, missing columns, a header without rows, short rows, more than ``max_rows`` rows
+    and cells over MAX_CELL_CHARS characters (file and line named)."""
     import csv
     import io
 
     from .errors import InputError
 
     p = Path(path)
-    rows = list(csv.reader(io.StringIO(read_text(p, what))))
+    text = read_text(p, what)
+    if text.count("\n") > max_rows + 1000:  # refused before parsing (blank lines allowed some slack)
+        raise InputError(f"{p}: the {what} has {text.count(chr(10)):,} lines; at most {max_rows:,} {rows_word} "
+                         "are read (split the file)")
+    reader = csv.reader(io.StringIO(text))
+    rows = []
+    try:
+        for cells in reader:
+            rows.append(cells)
+    except csv.Error as exc:  # e.g. a cell over the csv module's field limit (131,072 characters)
+        raise InputError(f"{p}:{reader.line_num}: the {what} is not readable CSV ({exc}); cells hold at most "
+                         f"{MAX_CELL_CHARS:,} characters") from None
+    long_cell = next(((i, len(c)) for i, cells in enumerate(rows, 1) for c in cells if len(c) > MAX_CELL_CHARS), None)
+    if long_cell:
+        raise InputError(f"{p}:{long_cell[0]}: a cell of {long_cell[1]:,} characters; cells of the {what} hold at "
+                         f"most {MAX_CELL_CHARS:,}")
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     hint = header_hint or ",".join(required)
@@ -203,4 +255,7 @@ def read_records(path: str | os.PathLike, what: str, required: list[str], rows_w
         out.append((f"{p}:{i}", {c: cells[j].strip() for j, c in enumerate(header)}))
     if not out:
         raise InputError(f"{p}:2: the {what} has a header and no {rows_word}")
+    if len(out) > max_rows:
+        raise InputError(f"{p}: the {what} has {len(out):,} {rows_word}; at most {max_rows:,} are read (split the "
+                         "file)")
     return out

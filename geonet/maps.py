@@ -479,14 +479,20 @@ def _stable_ids(text: str) -> str:
     return re.sub(r"_([0-9a-f]{32})(?![0-9a-f])", repl, text)
 
 
+def map_html(fmap: folium.Map) -> str:
+    """The map as one self-contained HTML document (stable element ids); refuses maps over 20 MB."""
+    text = _stable_ids(fmap.get_root().render())
+    if len(text.encode()) > MAX_MAP_BYTES:
+        raise InputError(f"map would be {len(text.encode()) / 2**20:.0f} MB (> 20 MB): drop layers or map a region")
+    return text
+
+
 def save_map(fmap: folium.Map, path: str | Path) -> Path:
     """Write the map as one self-contained HTML file, atomically; refuses maps over 20 MB."""
     p = Path(path)
     if p.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"map output {p.name}: use an .html file name")
-    text = _stable_ids(fmap.get_root().render())
-    if len(text.encode()) > MAX_MAP_BYTES:
-        raise InputError(f"map would be {len(text.encode()) / 2**20:.0f} MB (> 20 MB): drop layers or map a region")
+    text = map_html(fmap)
     with atomic_path(p) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return p

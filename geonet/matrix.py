@@ -90,10 +90,12 @@ def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Itera
         keep = (o_id[:, None] != d_id[None, :]).ravel()
         oi, di = oo.ravel()[keep], dd.ravel()[keep]
         dt, nt = dtd.ravel()[keep], net.ravel()[keep]
-        return pd.DataFrame({
-            "origin": o_name[oi], "destination": d_name[di], "origin_node": o_id[oi], "destination_node": d_id[di],
+        # millions of rows: names and node ids as categoricals (codes into the place lists), not strings per row
+        return _with_provenance(m, pd.DataFrame({
+            "origin": _categorical(o_name, oi), "destination": _categorical(d_name, di),
+            "origin_node": _categorical(o_id, oi), "destination_node": _categorical(d_id, di),
             "reachable": ~np.isnan(dt), "network_hours": np.where(np.isfinite(nt), np.round(nt, 3), np.nan),
-            "door_to_door_hours": np.round(dt, 3)})
+            "door_to_door_hours": np.round(dt, 3)}))
     m.prepare([n for n, _ in o_nodes])
     rows = []
     pairs = [(o, d) for o in o_nodes for d in d_nodes if o[0] != d[0]]
@@ -107,7 +109,19 @@ def od_matrix(origins: str | Iterable[str] = "cities", destinations: str | Itera
             "km": _num(j.km), "via": ";".join(j.via),
             "critical_leg": f"{crit.mode} {crit.from_}->{crit.to}, {crit.hours:.2f} h" if crit else "",
         })
-    return pd.DataFrame(rows)
+    return _with_provenance(m, pd.DataFrame(rows))
+
+
+def _with_provenance(m: ServiceModel, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``attrs['provenance']``: what the model's answers rest on (ServiceModel.provenance)."""
+    df.attrs["provenance"] = m.provenance
+    return df
+
+
+def _categorical(values: np.ndarray, index: np.ndarray) -> pd.Categorical:
+    """values[index] as a categorical column, built from codes (no string per row)."""
+    cats, codes = np.unique(values.astype(str), return_inverse=True)
+    return pd.Categorical.from_codes(codes[index], categories=cats)
 
 
 def _num(v) -> float:
@@ -148,7 +162,9 @@ def _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_
     finally:
         if cluster is not None:
             cluster.close()
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs["provenance"] = parts[0].attrs.get("provenance", {}) if parts else {}
+    return out
 
 
 MATRIX_MODES = ("road", "rail", "air", "multimodal")
@@ -210,4 +226,4 @@ def mode_matrix(origins: str | Iterable[str] = "cities", destinations: str | Ite
             rows.append({"origin": on, "destination": dn, "origin_node": o, "destination_node": d, "reachable": ok,
                          "mode": mode, "network_hours": round(t / 3600, 3) if ok else np.nan,
                          "ride_hours": round(max(aboard[j], 0.0) / 3600, 3) if ok else np.nan})
-    return pd.DataFrame(rows)
+    return _with_provenance(m, pd.DataFrame(rows))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 
 import networkx as nx
 import pandas as pd
 
 from .catalog import hubs
-from .geography import region_provinces
+from .geography import cities, region_provinces
+from .names import unknown
 from .network import build
 from .service import ServiceModel
 from .settings import NetworkParams, ServiceParams
@@ -50,8 +52,6 @@ def plan_hubs(region: str) -> pd.DataFrame:
     second = pd.concat(second, ignore_index=True)
     covered = set(top["prefecture_adcode"]) | set(second["prefecture_adcode"])
     second = second[~second["prefecture_adcode"].isin(set(top["prefecture_adcode"]))]
-    from .geography import cities
-
     cap = cities("national").query("is_capital")
     cap = cap[~cap["adcode"].isin(covered)]
     capitals = pd.DataFrame({"id": cap["name"].str.removesuffix("市"), "node": [f"city:{a}" for a in cap["adcode"]],
@@ -69,25 +69,32 @@ def region_network(region: str, modes: tuple[str, ...] = ("road", "rail", "air")
     return build(region, modes=modes)
 
 
-_MODELS: dict = {}
+MODEL_CACHE_SIZE = 16  # default-network models kept per process (each holds its network searches)
+_MODELS: OrderedDict = OrderedDict()
 
 
 def service_model(region: str, hub_ids: tuple[str, ...] | None = None, params: ServiceParams | None = None,
                   net_params: NetworkParams | None = None, graph: nx.MultiDiGraph | None = None) -> ServiceModel:
-    """A ServiceModel for ``region`` (default network and plan hubs unless given), cached per arguments."""
+    """A ServiceModel for ``region`` (default network and plan hubs unless given). Models of the default
+    network are cached (least recently used, MODEL_CACHE_SIZE, keyed on the region, hubs and parameters); a
+    model of a caller's ``graph`` is built each time (a cache keyed on a graph would keep it alive, or, keyed on
+    its id, mistake a later graph for a collected one)."""
     if hub_ids is None:
         hub_rows = plan_hubs(region)
     else:
         placed = hubs(placed=True).set_index("id")
         for h in hub_ids:
             if h not in placed.index:
-                from .names import unknown
-
                 raise unknown("hub id", h, list(placed.index))
         hub_rows = placed.loc[list(hub_ids)].reset_index()
-    key = (region, tuple(hub_rows["id"]), repr(params), repr(net_params), id(graph))
-    if key not in _MODELS:
-        G = graph if graph is not None else (region_network(region) if net_params is None
-                                             else build(region, params=net_params))
-        _MODELS[key] = ServiceModel(G, hub_rows, params, net_params)
+    if graph is not None:
+        return ServiceModel(graph, hub_rows, params, net_params)
+    key = (region, tuple(hub_rows["id"]), repr(params), repr(net_params))
+    if key in _MODELS:
+        _MODELS.move_to_end(key)
+        return _MODELS[key]
+    G = region_network(region) if net_params is None else build(region, params=net_params)
+    _MODELS[key] = ServiceModel(G, hub_rows, params, net_params)
+    while len(_MODELS) > MODEL_CACHE_SIZE:
+        _MODELS.popitem(last=False)
     return _MODELS[key]

@@ -49,8 +49,12 @@ def _candidates(c: pd.DataFrame, path: str | Path | None) -> list[int] | None:
     if path is None:
         return None
     p = Path(path)
-    names = [x.strip().split(",")[0] for x in read_text(p, "candidate file").splitlines() if x.strip()]
+    lines = read_text(p, "candidate file", max_mb=1.0).splitlines()
+    names = [x.strip().split(",")[0] for x in lines if x.strip()]
     names = [n for n in names if n.lower() not in ("city", "name")]
+    if len(names) > len(c):
+        raise InputError(f"candidate file {p} lists {len(names):,} cities; the region has {len(c)} prefecture "
+                         "cities, each listed at most once")
     code_to_i = {a: i for i, a in enumerate(c["adcode"])}
     out = []
     for n in names:

@@ -17,7 +17,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from .checks import number
-from .display import TableRepr
+from .display import TableRepr, network_label
 from .errors import InputError
 from .geography import resolve
 from .models import service_model
@@ -67,7 +67,7 @@ class Reliability(TableRepr):
                                            for b in s["by_distance"]),
                "by destination region: " + "; ".join(f"{b['region']} {b['mean_hours']:.1f} h "
                                                      f"({b['on_time_share']:.0%})" for b in s["by_region"]),
-               f"[{'PROXY roads' if self.provenance.get('proxy') else self.provenance.get('network')}; "
+               f"[{network_label(self.provenance)}; "
                f"seed {s['seed']}]"]
         return out
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from .calibration import read_spb, targets
+from .errors import InputError
 from .goals import GoalResult
-from .io import atomic_path, check_writable, write_text
+from .io import atomic_path, check_writable, refuse_overwriting_inputs
 from .models import PLAN_SCENARIO
 from .reliability import reliability
 from .scenario import Comparison, Result, Scenario, compare
@@ -216,14 +217,9 @@ def _parcels_section(region: str, model) -> str:
 
 
 def _map_iframe(region: str, res: Result) -> str:
-    import tempfile
+    from .maps import geonet_map, map_html
 
-    from .maps import geonet_map, save_map
-
-    with tempfile.TemporaryDirectory() as d:
-        p = Path(d) / "m.html"
-        save_map(geonet_map(region, model=res.scenario.model()), p)
-        doc = p.read_text(encoding="utf-8")
+    doc = map_html(geonet_map(region, model=res.scenario.model()))
     return f"<h2>Map</h2><iframe title='map' srcdoc=\"{html.escape(doc, quote=True)}\"></iframe>"
 
 
@@ -236,13 +232,14 @@ def build_report(region: str, scenario: str | Path | None = None, compare_with: 
     region = resolve(region).name
     sa = Scenario.from_yaml(scenario or scenarios_dir() / PLAN_SCENARIO[region])
     if sa.region != region:
-        from .errors import InputError
-
         raise InputError(f"scenario {scenario} is for region {sa.region}, not {region}")
+    sb = Scenario.from_yaml(compare_with) if compare_with is not None else None
+    if sb is not None and sb.region != region:  # before any work
+        raise InputError(f"--compare {compare_with}: a {sb.region} scenario cannot be compared with a {region} one")
     ra = sa.run(progress=progress, sensitivity=True)
     cmp: Comparison | None = None
-    if compare_with is not None:
-        cmp = compare(ra, Scenario.from_yaml(compare_with), progress=progress, sensitivity=True)
+    if sb is not None:
+        cmp = compare(ra, sb, progress=progress, sensitivity=True)
     e = html.escape
     proxy = bool(ra.scenario.model().G.graph.get("proxy"))
     gb = {g.id: g for g in cmp.b.goals} if cmp else {}
@@ -290,29 +287,31 @@ def report(region: str, out: str | Path, *, scenario: str | Path | None = None,
            compare_with: str | Path | None = None, pdf: str | Path | None = None, progress: bool = False) -> Path:
     """Write the report to ``out`` (one self-contained .html, atomically); with ``pdf``, also print it to PDF
     through headless Chromium. Returns the HTML path."""
-    from .errors import InputError
-
     out = Path(out)
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out {out.name}: a report is an .html file")
     check_writable(out)
+    refuse_overwriting_inputs(out, [scenario, compare_with])
     if pdf is not None:
         if Path(pdf).suffix.lower() != ".pdf":
             raise InputError(f"--pdf {Path(pdf).name}: give a .pdf file name")
         check_writable(pdf)
-    write_text(out, build_report(region, scenario, compare_with, progress))
-    if pdf is not None:
-        print_pdf(out, pdf)
+        refuse_overwriting_inputs(pdf, [scenario, compare_with, out], "--pdf")
+    doc = build_report(region, scenario, compare_with, progress)
+    with atomic_path(out) as tmp:  # with --pdf, the HTML lands only once its PDF is printed
+        tmp.write_text(doc, encoding="utf-8")
+        if pdf is not None:
+            print_pdf(doc, pdf)
     return out
 
 
-def print_pdf(html_path: str | Path, pdf: str | Path) -> Path:
-    """Print an HTML file to PDF with headless Chromium (A4, backgrounds on), atomically."""
+def print_pdf(doc: str, pdf: str | Path) -> Path:
+    """Print an HTML document (a string) to PDF with headless Chromium (A4, backgrounds on), atomically."""
     from .browser import chromium
 
     with chromium("--pdf") as browser:
         page = browser.new_page()
-        page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+        page.set_content(doc, wait_until="load")
         with atomic_path(pdf) as tmp:
             page.pdf(path=str(tmp), format="A4", print_background=True)
     return Path(pdf)

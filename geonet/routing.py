@@ -6,11 +6,11 @@ mode, with road access at both ends), 'multimodal' (whatever is fastest).
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import asdict, dataclass, field
 
 import networkx as nx
+import shapely
 
 from . import settings
 from .display import TableRepr
@@ -18,10 +18,11 @@ from .names import in_language
 from .errors import GeonetError, InputError
 from .settings import is_hhmm
 from .gazetteer import locate
+from .geography import near, region_polygon
 from .models import region_network, service_model
 from .network.build import build
 from .network.join import Snapper
-from .paths import ROAD_EDGE_MODES, layered
+from .paths import derived, layered, road_view
 from .settings import NetworkParams
 
 ROUTE_MODES = ("road", "rail", "air", "multimodal")
@@ -119,21 +120,8 @@ def _snap(G: nx.MultiDiGraph, snap: Snapper, lon: float, lat: float, label: str)
     return node, label, dist
 
 
-@functools.lru_cache(maxsize=8)
-def _region_zone(region: str):
-    import shapely
-
-    from .network.build import region_polygon
-
-    zone = shapely.buffer(region_polygon(region), settings.REGION_MARGIN_KM / 111.0)
-    shapely.prepare(zone)
-    return zone
-
-
 def _in_region(region: str, lon: float, lat: float) -> bool:
-    import shapely
-
-    return bool(_region_zone(region).contains(shapely.Point(lon, lat)))
+    return bool(near([shapely.Point(lon, lat)], region_polygon(region), settings.REGION_MARGIN_KM / 111.0)[0])
 
 
 def _best_edge(G: nx.MultiDiGraph, u, v) -> dict:
@@ -154,12 +142,10 @@ def route(a: str, b: str, *, region: str | None = None, graph: nx.MultiDiGraph |
             raise InputError("give --region (guangdong, liaoning, yrd, national) or a --network file")
         graph = build(region, params=params) if params else region_network(region)
     G = graph
-    snap = Snapper(G, "road")
+    snap = derived(G, "road snapper", lambda g: Snapper(g, "road"))
     (o, oname, o_m), (d, dname, d_m) = _endpoint(G, a, snap), _endpoint(G, b, snap)
     if mode == "road":
-        H = G.edge_subgraph([(u, v, k) for u, v, k, e in G.edges(keys=True, data=True)
-                             if e.get("mode") in ROAD_EDGE_MODES])
-        src, dst = o, d
+        H, src, dst = road_view(G), o, d
     elif mode in ("air", "rail"):
         if not any(x.get("mode") == mode for _, x in G.nodes(data=True)):
             raise UnreachableError(f"the network has no {mode} links (build it with --modes road,{mode})")

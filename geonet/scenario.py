@@ -17,18 +17,21 @@ import numpy as np
 import pandas as pd
 import yaml
 from tqdm import tqdm
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator,
+                      model_validator)
 
 from .catalog import hubs as catalog_hubs
 from .coverage import coverage
-from .display import TableRepr
-from .errors import InputError
+from .display import TableRepr, printable
+from .errors import GeonetError, InputError
 from .gazetteer import locate
-from .geography import cities
+from .geography import cities, region_provinces
 from .goals import GoalResult, goal_table, goals
 from .matrix import od_matrix
 from .network import build
-from .network.rail import declared_service
+from .network.air import air_line_problem
+from .network.rail import declared_service, read_services
+from .network.railways import rail_year
 from .service import ServiceModel
 from .io import read_text
 from .settings import SPEED_BOUNDS_KMH, NetworkParams, ServiceParams, is_hhmm, scenarios_dir
@@ -80,7 +83,7 @@ class NetworkSpec(BaseModel):
     remove_air_lines: list[tuple[str, str]] = []
     rail_services: str | None = None
     declared_rail: list[RailSpec] = []
-    rail_year: int | Literal["plan"] | None = None  # the rail layer's year (default latest); plan = all lines
+    rail_year: StrictInt | Literal["plan"] | None = None  # the rail layer's year (default latest); plan = all lines
 
 
 class ScenarioSpec(BaseModel):
@@ -96,6 +99,13 @@ class ScenarioSpec(BaseModel):
     assignments: dict[str, str] = {}
     service: dict[str, float | str | list[str] | dict[int, float] | bool] = {}
     network: NetworkSpec = NetworkSpec()
+
+    @field_validator("name", "description")
+    @classmethod
+    def _no_control_characters(cls, v: str) -> str:
+        if printable(v) != v:
+            raise ValueError(f"holds control characters (terminal escapes): {printable(v)[:60]}; use plain text")
+        return v
 
 
 def _line_of(node, path: tuple) -> int | None:
@@ -194,11 +204,23 @@ def _base_path(cur: Path, base, root: Path, line) -> Path:
     """Resolve ``base:``: a .yaml/.yml file inside the top scenario's folder tree or the shipped scenarios."""
     if not isinstance(base, str) or not base.strip():
         raise InputError(f"{cur}:{line}: base: must be the file name of another scenario (.yaml)")
-    bp = (cur.parent / base).resolve()
+    bp = _confined(cur, base, root, line, "base", (".yaml", ".yml"), "a scenario file (.yaml)")
+    shipped = scenarios_dir() / base
+    if not bp.exists() and "/" not in base and shipped.is_file():  # `base: liaoning.yaml`: the shipped one
+        return shipped.resolve()
+    return bp
+
+
+def _confined(cur: Path, value, root: Path, line, field_name: str, suffixes: tuple[str, ...], what: str) -> Path:
+    """A file named in a scenario (relative to the file that names it): it must lie in the top scenario's folder
+    tree or among the shipped scenarios, so that a scenario can never make geonet read (and echo) any file."""
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        raise InputError(f"{cur}:{line}: {field_name}: must be the file name of {what}")
+    bp = (cur.parent / value).resolve()
     allowed = [root.parent.resolve(), scenarios_dir().resolve()]
-    if bp.suffix.lower() not in (".yaml", ".yml") or not any(bp.is_relative_to(a) for a in allowed):
-        raise InputError(f"{cur}:{line}: base: {base[:80]!r} must name a scenario file (.yaml) in "
-                         f"{root.parent} or its subfolders, or a shipped scenario in {scenarios_dir()}")
+    if bp.suffix.lower() not in suffixes or not any(bp.is_relative_to(a) for a in allowed):
+        raise InputError(f"{cur}:{line}: {field_name}: {printable(value[:80])!r} must name {what} in "
+                         f"{root.parent} or its subfolders, or among the shipped scenarios in {scenarios_dir()}")
     return bp
 
 
@@ -228,6 +250,7 @@ class Scenario:
     spec: ScenarioSpec
     path: Path | None = None
     _model: ServiceModel | None = field(default=None, repr=False)
+    _node: yaml.Node | None = field(default=None, repr=False)  # the parsed YAML: lines for error messages
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Scenario:
@@ -253,7 +276,8 @@ class Scenario:
             merged = _merge(merged, d)
         merged.pop("base", None)
         _validate(merged, node, p, partial=False)
-        sc = cls(ScenarioSpec.model_validate(merged), p)
+        sc = cls(ScenarioSpec.model_validate(merged), p, _node=node)
+        sc._check_network()
         for section, keys, check in (("service", sc.spec.service,
                                       lambda k, v: ServiceParams().with_(**{k: _service_value(k, v)})),
                                      ("network", sc.spec.network.params, lambda k, v: NetworkParams().with_(**{k: v}))):
@@ -268,10 +292,12 @@ class Scenario:
     @classmethod
     def from_dict(cls, data: dict) -> Scenario:
         try:
-            return cls(ScenarioSpec.model_validate(data))
+            sc = cls(ScenarioSpec.model_validate(data))
         except ValidationError as exc:
             err = exc.errors()[0]
             raise InputError(f"scenario: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        sc._check_network()
+        return sc
 
     @property
     def name(self) -> str:
@@ -283,6 +309,42 @@ class Scenario:
 
     def _where(self) -> str:
         return str(self.path) if self.path else "scenario"
+
+    def _at(self, *keys) -> str:
+        """'file:line: field' of a field of this scenario, for error messages."""
+        line = _line_of(self._node, keys) if self._node is not None else None
+        return f"{self._where()}:{line or 1}: {'.'.join(map(str, keys))}"
+
+    def _check_network(self) -> None:
+        """The network section's values that pydantic cannot judge: the rail year, the declared rail and air
+        lines (their modes, airports and places) and the file of rail services (confined like ``base:``)."""
+        net = self.spec.network
+        try:
+            rail_year(net.rail_year)
+        except InputError as exc:
+            raise InputError(f"{self._at('network', 'rail_year')}: {exc}") from None
+        for key in ("declared_rail", "rail_services"):
+            if getattr(net, key) and "rail" not in net.modes:
+                raise InputError(f"{self._at('network', key)}: rail services need rail among network.modes "
+                                 f"(modes: {', '.join(net.modes)}); add rail or drop the services")
+        if net.add_air_lines and "air" not in net.modes:
+            raise InputError(f"{self._at('network', 'add_air_lines')}: air lines need air among network.modes")
+        provs = region_provinces(self.region)
+        for i, (a, b) in enumerate(net.add_air_lines):
+            problem = air_line_problem(a, b, set(provs) if provs is not None else None)
+            if problem:
+                raise InputError(f"{self._at('network', 'add_air_lines', i)}: {problem}")
+        for i, r in enumerate(net.declared_rail):
+            try:
+                ends = [locate(r.from_), locate(r.to)]
+            except GeonetError as exc:
+                raise InputError(f"{self._at('network', 'declared_rail', i)}: {exc}") from None
+            if ends[0].code == ends[1].code:
+                raise InputError(f"{self._at('network', 'declared_rail', i)}: {r.from_} and {r.to} are the same "
+                                 f"place ({ends[0].name_zh}); a service needs two places")
+        if net.rail_services and self.path is not None:
+            _confined(self.path, net.rail_services, self.path, _line_of(self._node, ("network", "rail_services")),
+                      "network.rail_services", (".csv",), "a rail service file (.csv)")
 
     def hub_table(self) -> pd.DataFrame:
         """Resolved hubs: id, name, tier_rank, node (graph node), lon, lat."""
@@ -348,21 +410,27 @@ class Scenario:
             rail = None
             if "rail" in net.modes:
                 rail = [declared_service(r.from_, r.to, params, kmh=r.kmh, first_departure=r.first_departure,
-                                         last_departure=r.last_departure, headway_minutes=r.headway_minutes)
-                        for r in net.declared_rail]
+                                         last_departure=r.last_departure, headway_minutes=r.headway_minutes,
+                                         where=self._at("network", "declared_rail", i))
+                        for i, r in enumerate(net.declared_rail)]
                 if net.rail_services:
-                    from .network.rail import read_services
-
                     base = self.path.parent if self.path else Path(".")
                     rail += read_services(base / net.rail_services)
             G = build(self.region, modes=net.modes, params=params, rail_services=rail or None,
                       rail_year=net.rail_year, air_lines=[tuple(x) for x in net.add_air_lines],
                       removed_air=[tuple(x) for x in net.remove_air_lines])
+            hub_rows = self.hub_table()
             assign = {}
             for place, hub in self.spec.assignments.items():
-                p = locate(place)
+                try:
+                    p = locate(place)
+                except GeonetError as exc:
+                    raise InputError(f"{self._at('assignments', place)}: {exc}") from None
+                if hub not in set(hub_rows["id"]):
+                    raise InputError(f"{self._at('assignments', place)}: {printable(str(hub))[:40]!r} is not a hub "
+                                     f"of this scenario (hubs: {', '.join(hub_rows['id'])})")
                 assign[f"{'city' if p.level == 'prefecture' else p.level}:{p.code}"] = hub
-            self._model = ServiceModel(G, self.hub_table(), self.service_params(), params, assign)
+            self._model = ServiceModel(G, hub_rows, self.service_params(), params, assign)
         return self._model
 
     def run(self, progress: bool = False, sensitivity: bool = False) -> Result:

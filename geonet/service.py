@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from .display import TableRepr
 from .errors import InputError
-from .paths import PathCache
+from .paths import KINDS, PathCache
 from .settings import NetworkParams, ServiceParams
 from .timing import (DAY, FIXED_STEPS, TimedLeg, Timing, clock, hhmm, next_departure,  # noqa: F401 (re-exported)
                      next_departures, rail_departures, shift)
@@ -138,7 +138,7 @@ class ServiceModel:
         self.banks = tuple(sorted(hhmm(x) for x in self.params.trunk_departures))
         self._segments: dict[tuple[str, str, str], tuple | None] = {}
         self._relays: dict | None = None
-        self.paths.prepare(self.hub_nodes)
+        self.paths.prepare(self.hub_nodes, KINDS)
 
     @functools.cached_property
     def provenance(self) -> dict:
@@ -175,9 +175,9 @@ class ServiceModel:
     def _rows(self):
         return self.paths._rows
 
-    def prepare(self, sources) -> None:
-        """Run the one-to-all searches from every source not yet searched."""
-        self.paths.prepare(sources)
+    def prepare(self, sources, kinds: tuple[str, ...] = KINDS) -> None:
+        """Run the one-to-all searches (road-only and multimodal) from every source not yet searched."""
+        self.paths.prepare(sources, kinds)
 
     def network_seconds(self, a: str, b: str) -> float:
         """Static fastest time a -> b on all modes, no schedules (s; inf if unreachable)."""
@@ -423,7 +423,7 @@ class ServiceModel:
         (and on the diagonal)."""
         p = self.params
         t0 = hhmm(p.cutoff)
-        self.prepare(list(origins) + list(self.hub_nodes))
+        self.prepare(origins, ("multi",))  # road-only rows: from the hubs (segments), searched when needed
         nO = len(origins)
         d_idx = np.array([self.multi.index[d] for d in destinations])
         network = np.vstack([self.paths.row(o)[d_idx] for o in origins]) / 3600
@@ -467,8 +467,9 @@ class ServiceModel:
                 dep = np.where(same, dep1, arr_g + self.sort_s[g])
                 ready = self._seg_times(g, d, dep) + p.dest_processing_s
             out[:, k] = (self.timing.delivered(ready) - t0) / 3600
+        dest_arr = np.array(destinations, dtype=object)
         for i, o in enumerate(origins):  # the diagonal and origins that are their own destination
-            out[i, np.array(destinations) == o] = np.nan
+            out[i, dest_arr == o] = np.nan
         return out, network
 
 

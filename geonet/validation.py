@@ -17,16 +17,18 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from . import checks
 from .errors import GeonetError, InputError
 from .gazetteer import locate
 from .io import read_records
-from .settings import NetworkParams
+from .settings import PARAM_BOUNDS, NetworkParams
 
 REFERENCE_COLUMNS = ["origin", "destination", "mode", "hours", "source"]
 REFERENCE_MODES = ("road", "rail", "air")
 BANDS = (0.10, 0.20, 0.25)
+MAX_REFERENCE_ROWS = 5_000  # a reference is tens to hundreds of cited pairs; each costs one route (~10 ms)
 
 
 @dataclass(frozen=True)
@@ -43,15 +45,19 @@ class ReferencePair:
 def read_reference(path: str | Path) -> list[ReferencePair]:
     """Read and check a reference file; a bad row is one InputError naming the file, row and field."""
     out = []
-    for where, r in read_records(path, "reference file", REFERENCE_COLUMNS,
+    for where, r in read_records(path, "reference file", REFERENCE_COLUMNS, max_rows=MAX_REFERENCE_ROWS,
                                  header_hint="origin,destination,mode,hours,source (km optional)"):
         if r["mode"] not in REFERENCE_MODES:
             raise InputError(f"{where}: field mode {r['mode']!r} is not one of {', '.join(REFERENCE_MODES)}")
+        ends = []
         for f in ("origin", "destination"):
             try:
-                locate(r[f])
+                ends.append(locate(r[f]))
             except GeonetError as exc:
                 raise InputError(f"{where}: field {f}: {exc}") from None
+        if ends[0].code == ends[1].code:
+            raise InputError(f"{where}: origin {r['origin']} and destination {r['destination']} are the same place "
+                             f"({ends[0].name_zh}); a reference pair joins two places")
         try:
             hours = checks.number(r["hours"], "hours", "h", 0, 96, lo_open=True)
             km = checks.number(r["km"], "km", "km", 0, 6000, lo_open=True) if r.get("km") else None
@@ -108,6 +114,19 @@ def _model_pair(G: nx.MultiDiGraph, pair: ReferencePair) -> dict:
             "rail_n": rail_n, "other_h": other_h}
 
 
+def summary_lines(s: dict) -> list[str]:
+    """A validation summary as printed lines (the CLI's text): compared pairs, median ratio, shares, worst."""
+    def pct(x) -> str:
+        return "n/a" if x is None else f"{x:.0%}"
+
+    out = [f"  {s['compared']} of {s['pairs']} pairs compared ({s['unreachable']} unreachable); median model/"
+           f"reference {s['median_ratio'] if s['median_ratio'] is not None else 'n/a'}; within +-10% "
+           f"{pct(s['within_10pct'])}, +-20% {pct(s['within_20pct'])}, +-25% {pct(s['within_25pct'])}"]
+    out += [f"  worst: {w['origin']} -> {w['destination']} ({w['mode']}): model {w['model_hours']:.2f} h, "
+            f"reference {w['reference_hours']:.2f} h, ratio {w['ratio']:.2f}" for w in s["worst"]]
+    return out
+
+
 def _summary(df: pd.DataFrame) -> dict:
     ok = df.dropna(subset=["ratio"])
     err = (ok["ratio"] - 1).abs()
@@ -123,9 +142,11 @@ def _summary(df: pd.DataFrame) -> dict:
 
 
 def validate(reference: str | Path | list[ReferencePair], *, region: str | None = None,
-             graph: nx.MultiDiGraph | None = None, params: NetworkParams | None = None) -> Validation:
+             graph: nx.MultiDiGraph | None = None, params: NetworkParams | None = None,
+             progress: bool = False) -> Validation:
     """Compare the network's times with a reference (a file or pairs read by :func:`read_reference`) on
-    ``graph``, or on the default network of ``region`` (default 'national'; ``params`` rebuild it)."""
+    ``graph``, or on the default network of ``region`` (default 'national'; ``params`` rebuild it);
+    ``progress``: a tqdm bar on stderr for long references."""
     pairs = read_reference(reference) if isinstance(reference, (str, Path)) else list(reference)
     if graph is None:
         from .models import region_network
@@ -134,7 +155,7 @@ def validate(reference: str | Path | list[ReferencePair], *, region: str | None 
         region = region or "national"
         graph = build(region, params=params) if params is not None else region_network(region)
     rows = []
-    for p in pairs:
+    for p in tqdm(pairs, desc="reference pairs", unit="pair", disable=not progress or len(pairs) < 200):
         m = _model_pair(graph, p)
         rows.append({"origin": p.origin, "destination": p.destination, "mode": p.mode, "reference_hours": p.hours,
                      "reference_km": p.km, **m,
@@ -158,12 +179,12 @@ def _fit_scale(base: np.ndarray, other: np.ndarray, ref: np.ndarray, lo: float, 
 
 
 def calibrate_reference(reference: str | Path, *, region: str | None = None,
-                        params: NetworkParams | None = None) -> dict:
+                        params: NetworkParams | None = None, progress: bool = False) -> dict:
     """Fit the road speed factor and the rail operating share to a reference (least squares on log ratios,
     paths held fixed), and report the error before and after with the fitted parameters."""
     params = params or NetworkParams()
     pairs = read_reference(reference)
-    before = validate(pairs, region=region, params=params)
+    before = validate(pairs, region=region, params=params, progress=progress)
     fit = before.summary.pop("_fit")
     fit = fit[np.isfinite(before.pairs["model_hours"].to_numpy())]
     road = fit[(fit["mode"] == "road") & (fit["road_h"] > 0)]
@@ -177,11 +198,18 @@ def calibrate_reference(reference: str | Path, *, region: str | None = None,
     inv_share = _fit_scale(rail["rail_a"].to_numpy(), (rail["rail_n"] * stop_h + rail["other_h"]).to_numpy(),
                            rail["reference_hours"].to_numpy(), 1.0, 5.0) if len(rail) else 1 / params.rail_operating_share
     share = min(1.0, 1 / inv_share)
-    fitted = params.with_(proxy_truck_kmh=round(min(130.0, params.proxy_truck_kmh * road_factor), 1),
-                          rail_operating_share=round(share, 3))
-    after = validate(pairs, region=region, params=fitted)
+    speed_hi = PARAM_BOUNDS["proxy_truck_kmh"][1]
+    speed = params.proxy_truck_kmh * road_factor
+    notes = []
+    if speed > speed_hi:
+        notes.append(f"the road fit asks for {speed:.0f} km/h; held at the bound of proxy_truck_kmh, {speed_hi:g} km/h "
+                     "(the reference's road times are faster than trucks drive: check them)")
+    if share > 1.0 - 1e-9 and len(rail):
+        notes.append("the rail fit reached operating share 1.0 (trains at design speed end to end)")
+    fitted = params.with_(proxy_truck_kmh=round(min(speed_hi, speed), 1), rail_operating_share=round(share, 3))
+    after = validate(pairs, region=region, params=fitted, progress=progress)
     after.summary.pop("_fit")
     changed = {k: {"before": getattr(params, k), "after": getattr(fitted, k)}
                for k in ("proxy_truck_kmh", "rail_operating_share")}
-    return {"fitted": changed, "road_pairs": int(len(road)), "rail_pairs": int(len(rail)),
+    return {"fitted": changed, "notes": notes, "road_pairs": int(len(road)), "rail_pairs": int(len(rail)),
             "before": before.summary, "after": after.summary, "params": repr(fitted)}

@@ -99,6 +99,9 @@ def test_disk_full_is_one_line_and_leaves_nothing(tmp_path):
         r = run("map", "--region", "liaoning", "--out", str(mnt / "m.html"))
         _one_line_exit_2(r, "no space left", str(mnt / "m.html"))
         assert list(mnt.iterdir()) == []  # nothing partial left behind
+        r = run("network", "build", "--region", "liaoning", "--out", str(mnt / "n.gpkg"))  # GDAL's own errors
+        _one_line_exit_2(r, "cannot write", str(mnt / "n.gpkg"))
+        assert list(mnt.iterdir()) == []
     finally:
         subprocess.run(["umount", str(mnt)], check=False)
 

@@ -4,7 +4,8 @@ Nodes carry x, y (degrees WGS-84), ``mode`` and ``kind``; edges carry length (m)
 ``mode`` (road, ferry, air, rail, access, transfer), ``source`` and ``proxy`` (True on the offline proxy).
 """
 
-from .build import build, region_polygon
+from ..geography import region_polygon
+from .build import build
 from .info import info
 from .io import load, save
 

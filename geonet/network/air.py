@@ -106,6 +106,24 @@ def flight_time_s(length_m: float, params: NetworkParams) -> float:
     return params.air_taxi_s + length_m / (params.air_block_kmh / 3.6)
 
 
+def air_line_problem(a, b, provinces: set[str] | None) -> str | None:
+    """What is wrong with a declared air line a-b (IATA codes) on a network of ``provinces`` (2-digit codes;
+    None = all), or None: codes must be upper-case IATA codes of airports of the region, and differ."""
+    ap = airports()
+    if provinces is not None:
+        ap = ap[ap["province_adcode"].str[:2].isin(provinces)]
+    known = set(ap["iata"])
+    for code in (a, b):
+        if not isinstance(code, str) or code not in known:
+            hint = (f"; IATA codes are upper case ({code.upper()})" if isinstance(code, str) and code.upper() in known
+                    else "")
+            return (f"air line {a}-{b}: {str(code)[:12]!r} is not an airport of this region{hint} "
+                    f"(known: {', '.join(sorted(known)[:12])} ...)")
+    if a == b:
+        return f"air line {a}-{b}: a line from an airport to itself; give two different airports"
+    return None
+
+
 def air_network(provinces: set[str] | None, params: NetworkParams,
                 extra_lines: Iterable[tuple[str, str]] = (), removed: Iterable[tuple[str, str]] = ()) -> nx.MultiDiGraph:
     """Airports in ``provinces`` (2-digit codes; None = all) and the routes among them, both directions
@@ -128,10 +146,9 @@ def air_network(provinces: set[str] | None, params: NetworkParams,
             label = f"express cargo line (assumption: {why})"
             pairs += [(a, b, 0, label), (b, a, 0, label)]
     for a, b in extra_lines:
-        for code in (a, b):
-            if code not in ap.index:
-                raise InputError(f"air line {a}-{b}: airport {code!r} is not an airport of this region "
-                                 f"(known: {', '.join(sorted(ap.index)[:12])} ...)")
+        problem = air_line_problem(a, b, provinces)
+        if problem:
+            raise InputError(problem)
         pairs += [(a, b, 0, "scenario-declared cargo line"), (b, a, 0, "scenario-declared cargo line")]
     for s, d, n, src in pairs:
         if s not in ap.index or d not in ap.index or (s, d) in drop:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
-import shapely
 
 from ..catalog import hubs
 from ..errors import InputError
-from ..geography import cities, counties, provinces, region_provinces
+from ..geography import cities, counties, near, region_polygon, region_provinces
 from ..settings import VERSION, NetworkParams
 from . import osm
 from .air import air_network, air_node
@@ -23,12 +21,6 @@ from .railways import rail_layer
 
 MODES = ("road", "rail", "air")
 NEIGHBOUR_RING_DEG = 0.5  # proxy roads also take in counties this close to the region (paths may cut across)
-
-
-@functools.lru_cache(maxsize=8)
-def region_polygon(region: str) -> shapely.Geometry:
-    """The region's territory (union of its provinces; national = mainland China), WGS-84."""
-    return shapely.union_all(provinces(region).geometry.values)
 
 
 def _check_modes(modes: Iterable[str]) -> tuple[str, ...]:
@@ -58,6 +50,9 @@ def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str]
     """
     params = params or NetworkParams()
     modes = _check_modes(modes)
+    if rail_services is not None and "rail" not in modes:
+        raise InputError(f"rail services need the rail mode (modes: {','.join(modes)}); add rail to the modes "
+                         "or leave the rail services out")
     sources = {"road": "proxy", **(dict(sources) if sources else {})}
     if region is None and polygon is None:
         raise InputError("give a region (guangdong, liaoning, yrd, national) or a polygon/bbox")
@@ -110,8 +105,8 @@ def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str]
 def _roads(source: str, region: str | None, area, params: NetworkParams) -> nx.MultiDiGraph:
     if source == "proxy":
         c = counties(None)
-        near = c.geometry.intersects(shapely.buffer(area, NEIGHBOUR_RING_DEG)) & (c["adcode"].str[:2] != "71")
-        return proxy_roads(set(c.loc[near, "adcode"]), params)
+        keep = near(c.geometry.values, area, NEIGHBOUR_RING_DEG) & (c["adcode"].str[:2] != "71").to_numpy()
+        return proxy_roads(set(c.loc[keep, "adcode"]), params)
     if source == "osm":
         return osm.to_geonet(osm.download(area, "road"), "road", params)
     return osm.read_file(source, "road", params)
@@ -146,10 +141,10 @@ def _add_places(G: nx.MultiDiGraph, road: Snapper, region: str | None, area, par
     pref = cities(region) if region else cities(None)[lambda d: d.intersects(area)]
     if region:  # Hong Kong and Macau are cities of the Guangdong plan's bay area, outside any region
         sar = cities(None).query("level == 'sar'")
-        pref = pd.concat([pref, sar[sar.intersects(shapely.buffer(area, 0.1))]], ignore_index=True)
+        pref = pd.concat([pref, sar[near(sar.geometry.values, area, 0.1)]], ignore_index=True)
     cty = counties(region) if region else counties(None)[lambda d: d.intersects(area)]
     hub = hubs(placed=True)
-    hub = hub[shapely.covers(shapely.buffer(area, 0.02), hub.geometry.values)]
+    hub = hub[near(hub.geometry.values, area, 0.02)]
     items = [(f"city:{r.adcode}", r.name, r.name_en, "city", r.seat_lon, r.seat_lat) for r in pref.itertuples()]
     items += [(f"county:{r.adcode}", r.name, r.name_en, "county", r.seat_lon, r.seat_lat) for r in cty.itertuples()]
     items += [(f"hub:{r.id}", *_hub_labels(r), "hub", r.lon, r.lat) for r in hub.itertuples()]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, OutputError
 from ..io import atomic_path
 
 _BOOL = {"True": True, "False": False, "true": True, "false": False, "1": True, "0": False}
@@ -32,9 +32,38 @@ def save(G: nx.MultiDiGraph, path: str | Path) -> Path:
             try:
                 ox.save_graph_geopackage(G, gpkg, directed=True)
                 gpkg.replace(tmp)
+            except OSError:
+                raise
+            except Exception as exc:  # GDAL/SQLite write failures (a full disk: 'database or disk is full')
+                raise OutputError(f"cannot write {p}: the GeoPackage driver failed ({_first_line(exc)}); nothing "
+                                  "was written") from None
             finally:
                 gpkg.unlink(missing_ok=True)
     return p
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+GRAPHML_HEAD_BYTES = 1 << 20  # the <key> declarations come first: a foreign GraphML is refused from its head
+
+
+def _check_graphml_head(p: Path) -> None:
+    """Refuse, before parsing a large file, a GraphML whose keys lack what geonet routes on (node x, y and
+    mode; edge mode, travel_time and length)."""
+    import re
+
+    with open(p, "rb") as f:
+        head = f.read(GRAPHML_HEAD_BYTES).decode("utf-8", "ignore")
+    keys = set(re.findall(r'<key\b[^>]*\bfor="(node|edge)"[^>]*\battr\.name="([^"]+)"', head))
+    keys |= {(a, b) for b, a in re.findall(r'<key\b[^>]*\battr\.name="([^"]+)"[^>]*\bfor="(node|edge)"', head)}
+    need = [("node", "x"), ("node", "y"), ("node", "mode"), ("edge", "mode"), ("edge", "travel_time"),
+            ("edge", "length")]
+    missing = [f"{a} {b}" for a, b in need if (a, b) not in keys]
+    if missing:
+        raise DataError(f"network file {p} is not a geonet network: its GraphML declares no {', '.join(missing)} "
+                        "attribute; build one with `geonet network build`")
 
 
 def load(path: str | Path) -> nx.MultiDiGraph:
@@ -43,11 +72,15 @@ def load(path: str | Path) -> nx.MultiDiGraph:
     import osmnx as ox
 
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise DataError(f"network file {p} not found")
+    if not p.is_file():
+        raise DataError(f"network file {p} is not a regular file (a folder, device or FIFO); give a .graphml or "
+                        ".gpkg file")
     suffix = p.suffix.lower()
     try:
         if suffix == ".graphml":
+            _check_graphml_head(p)
             G = ox.load_graphml(p, node_dtypes={"osmid": str, "osm_id": str, "adcode": str, "iata": str},
                                 edge_dtypes={"proxy": _to_bool, "handling_s": float, "n_airlines": float,
                                              "assumption": _to_bool, "headway_minutes": float},
@@ -101,6 +134,9 @@ def _check_attributes(G: nx.MultiDiGraph, p: Path) -> None:
         if "mode" not in d:
             raise DataError(f"network file {p} is not a geonet network: node {str(n)[:40]} has no mode{hint}")
     for u, v, d in G.edges(data=True):
+        if not d.get("mode"):
+            raise DataError(f"network file {p} is not a geonet network: edge {str(u)[:30]} -> {str(v)[:30]} has no "
+                            f"mode (road, rail, air, access, transfer, ferry){hint}")
         t, length = num(d.get("travel_time")), num(d.get("length"))
         if t is None or length is None or t < 0 or length < 0:
             raise DataError(f"network file {p} is not a geonet network: edge {str(u)[:30]} -> {str(v)[:30]} has no "

@@ -18,6 +18,7 @@ import shapely
 from .. import checks
 from ..errors import GeonetError, InputError
 from ..gazetteer import Place, locate
+from ..geography import near
 from ..io import read_records
 from ..settings import SPEED_BOUNDS_KMH, NetworkParams
 from .geo import great_circle_m
@@ -45,12 +46,16 @@ def rail_node(name_zh: str) -> str:
     return f"rail:{name_zh}"
 
 
+MAX_SERVICES = 2_000  # service directions read from one file; a scenario declares a few to a few hundred
+
+
 def read_services(path: str | Path) -> list[RailService]:
     """Read a service CSV, checking every row (one-line errors naming file, line and column): the columns,
     at least one row, no short rows, numbers in range, HH:MM times in order (no window across midnight).
     Stations, self-loops and speeds are checked when the services are placed (:func:`rail_network`)."""
     out = []
-    for where, row in read_records(path, "rail service file", REQUIRED, rows_word="services"):
+    for where, row in read_records(path, "rail service file", REQUIRED, rows_word="services",
+                                     max_rows=MAX_SERVICES):
         try:
             run = checks.number(row["run_minutes"], "run_minutes", "minutes", 0, 48 * 60, lo_open=True)
             head = checks.number(row["headway_minutes"], "headway_minutes", "minutes", 0, 24 * 60, lo_open=True)
@@ -71,14 +76,19 @@ def read_services(path: str | Path) -> list[RailService]:
 
 def declared_service(origin: str, destination: str, params: NetworkParams, *, kmh: float | None = None,
                      first_departure: str = "07:00", last_departure: str = "21:00",
-                     headway_minutes: float = 60.0) -> RailService:
-    """A planner-declared service: run time = great-circle x rail detour / speed (assumptions, labelled)."""
-    a, b = locate(origin), locate(destination)
+                     headway_minutes: float = 60.0, where: str = "") -> RailService:
+    """A planner-declared service: run time = great-circle x rail detour / speed (assumptions, labelled).
+    ``where`` ('file:line: field') prefixes its errors and stays on the service."""
+    try:
+        a, b = locate(origin), locate(destination)
+    except GeonetError as exc:
+        raise InputError(f"{where or 'declared rail service'}: {exc}") from None
     speed = kmh or params.rail_hsr_kmh
     checks.number(speed, "declared rail speed", "km/h", *SPEED_BOUNDS_KMH["rail"])
     run = great_circle_m(a.lon, a.lat, b.lon, b.lat) * params.rail_detour_factor / (speed / 3.6) / 60
     return RailService(origin, destination, round(run, 1), first_departure, last_departure, headway_minutes,
-                       f"scenario-declared: {speed:g} km/h x detour {params.rail_detour_factor:g} (assumption)", True)
+                       f"scenario-declared: {speed:g} km/h x detour {params.rail_detour_factor:g} (assumption)", True,
+                       where)
 
 
 def rail_network(services: list[RailService], area=None, region: str | None = None
@@ -91,10 +101,6 @@ def rail_network(services: list[RailService], area=None, region: str | None = No
     G = nx.MultiDiGraph()
     stations: dict[str, Place] = {}
     hi = SPEED_BOUNDS_KMH["rail"][1]
-    zone = None
-    if area is not None:
-        zone = shapely.buffer(area, 0.05)  # ~5 km: stations on the border count as inside
-        shapely.prepare(zone)
     for s in services:
         where = s.where or f"rail service {s.origin} -> {s.destination}"
         ends = []
@@ -103,7 +109,7 @@ def rail_network(services: list[RailService], area=None, region: str | None = No
                 p = locate(name)
             except GeonetError as exc:
                 raise InputError(f"{where}: station {name!r}: {exc}") from None
-            if zone is not None and not zone.contains(shapely.Point(p.lon, p.lat)):
+            if area is not None and not near([shapely.Point(p.lon, p.lat)], area, 0.05)[0]:  # ~5 km: border
                 raise InputError(f"{where}: station {name} ({p.province}) lies outside region {region or 'area'}")
             ends.append(p)
         a, b = ends

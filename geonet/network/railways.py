@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from ..errors import DataError, InputError
+from ..geography import near
 from ..layers import layer_path
 from ..settings import NetworkParams
 
@@ -68,10 +69,8 @@ def rail_layer(params: NetworkParams, year: int | str | None = None, area=None) 
     """Station nodes ``rail:<station>`` and both directions of every section (in ``area`` when given)."""
     s = sections_in(year)
     if area is not None:
-        zone = shapely.buffer(area, 0.5)
-        shapely.prepare(zone)
-        a = shapely.contains_xy(zone, s["from_lon"].to_numpy(), s["from_lat"].to_numpy())
-        b = shapely.contains_xy(zone, s["to_lon"].to_numpy(), s["to_lat"].to_numpy())
+        a = near(shapely.points(s["from_lon"].to_numpy(), s["from_lat"].to_numpy()), area, 0.5)
+        b = near(shapely.points(s["to_lon"].to_numpy(), s["to_lat"].to_numpy()), area, 0.5)
         s = s[a & b]
     G = nx.MultiDiGraph()
     share = params.rail_operating_share
