@@ -13,13 +13,13 @@ from .maps import geonet_map as map  # noqa: A004
 from .maps import save_map
 from .matrix import od_matrix
 from .datum import gcj02_to_wgs84, wgs84_to_gcj02
-from .errors import DataError, GeonetError, InputError, OutputError, UnknownNameError
+from .errors import DataError, GeonetError, GeonetWarning, InputError, OutputError, UnknownNameError
 from .gazetteer import Place, locate
 from .geography import cities, counties, provinces
 from .models import plan_hubs
 from .placement import optimize_region
 from .report import report
-from .routing import Route, journey, route
+from .routing import Route, UnreachableError, journey, route
 from .scenario import Comparison, Result, Scenario, compare
 from .calibration import calibrate_spb, read_spb
 from .reliability import Reliability, reliability
@@ -31,7 +31,7 @@ __version__ = VERSION
 
 __all__ = [
     "Comparison", "Coverage", "DataError", "Result", "Scenario", "compare", "optimize_region", "GeonetError", "InputError", "NetworkParams", "OutputError", "Place", "REGIONS", "Route",
-    "SYSTEMS", "ServiceParams", "UnknownNameError", "cities", "counties", "coverage", "gcj02_to_wgs84", "goals",
+    "SYSTEMS", "ServiceParams", "UnknownNameError", "GeonetWarning", "UnreachableError", "cities", "counties", "coverage", "gcj02_to_wgs84", "goals",
     "hubs", "journey", "locate", "map", "network", "od_matrix", "plan_hubs", "provinces", "report", "route",
     "save_map", "validate", "read_reference", "calibrate_reference", "calibrate_spb", "read_spb", "Reliability",
     "reliability", "VariabilityParams", "describe_parameters",

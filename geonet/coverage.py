@@ -4,7 +4,7 @@ and population that is. Service areas are unions of covered county territories (
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 
 from . import checks
-from .display import TableRepr
+from .display import TableRepr, network_label
 from .errors import InputError
 from .geography import counties
 from .models import service_model
@@ -31,10 +31,11 @@ class Coverage(TableRepr):
     counties: gpd.GeoDataFrame
     summary: pd.DataFrame
     areas: gpd.GeoDataFrame
+    provenance: dict = field(default_factory=dict)  # the model's (ServiceModel.provenance)
 
     def _title(self) -> str:
-        return (f"Coverage of {self.region}'s {len(self.counties)} counties by its hubs ({self.basis} hours, PROXY "
-                "roads); population only over the counties with a Natural Earth figure")
+        return (f"Coverage of {self.region}'s {len(self.counties)} counties by its hubs ({self.basis} hours, "
+                f"{network_label(self.provenance)}); population only over the counties with a Natural Earth figure")
 
     def _table(self) -> pd.DataFrame:
         return self.summary
@@ -45,7 +46,7 @@ class Coverage(TableRepr):
         return c[~(c["hours"] <= hours)][["adcode", "name", "prefecture", "hours", "nearest_hub"]]
 
     def to_dict(self) -> dict:
-        out = {"region": self.region, "basis": self.basis, "thresholds": []}
+        out = {"region": self.region, "basis": self.basis, "provenance": self.provenance, "thresholds": []}
         for r in self.summary.itertuples():
             rows = self.outside(r.hours)
             out["thresholds"].append({
@@ -112,4 +113,4 @@ def coverage(region: str, hours: Iterable[float] = (3, 6, 12, 24), *, hub_ids: I
                      "counties_outside_population_unknown": int((~cov & ~pop_known).sum())})
         polys.append({"hours": h, "counties": int(cov.sum()),
                       "geometry": shapely.union_all(c.geometry.values[cov]) if cov.any() else shapely.Polygon()})
-    return Coverage(region, basis, c, pd.DataFrame(rows), gpd.GeoDataFrame(polys, crs=4326))
+    return Coverage(region, basis, c, pd.DataFrame(rows), gpd.GeoDataFrame(polys, crs=4326), m.provenance)

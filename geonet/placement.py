@@ -30,7 +30,7 @@ def city_matrix(region: str) -> tuple[pd.DataFrame, np.ndarray]:
     nodes = [f"city:{a}" for a in c["adcode"]]
     m.prepare(nodes)
     idx = np.array([m.multi.index[n] for n in nodes])
-    T = np.vstack([m._rows[("multi", n)][0][idx] for n in nodes]) / 3600
+    T = np.vstack([m.paths.row(n)[idx] for n in nodes]) / 3600
     return c, T
 
 
@@ -86,6 +86,7 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
                disable=not progress, leave=False)
     bar.set_postfix_str("city network hours")
     c, T = city_matrix(region)
+    pv = service_model(region).provenance  # the (cached) model city_matrix searched on
     bar.update()
     bar.set_postfix_str("solving")
     if not np.isfinite(T).all():
@@ -120,7 +121,8 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
     bar.set_postfix_str("comparing with the plan's layout")
     out = {"region": region, "objective": objective, "p": p, "value": round(float(sol.objective), 6), "unit": unit,
            "hubs": [c.loc[h, "name"] for h in sol.hubs], "optimal": sol.optimal, "method": sol.method,
-           "seconds": round(sol.seconds, 2), "demand": demand_note, "network": "proxy",
+           "seconds": round(sol.seconds, 2), "demand": demand_note, "network": pv["network"],
+           "provenance": pv,
            "candidates": "all prefecture cities" if cand is None else [c.loc[i, "name"] for i in cand]}
     if unreachable_note:
         out["note"] = unreachable_note

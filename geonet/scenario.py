@@ -22,7 +22,7 @@ from pydantic import (BaseModel, ConfigDict, Field, StrictInt, ValidationError, 
 
 from .catalog import hubs as catalog_hubs
 from .coverage import coverage
-from .display import TableRepr, printable
+from .display import TableRepr, network_label, printable
 from .errors import GeonetError, InputError
 from .gazetteer import locate
 from .geography import cities, region_provinces
@@ -485,12 +485,15 @@ class Result(TableRepr):
     hub_loads: dict
 
     def to_dict(self) -> dict:
-        return {"name": self.scenario.name, "region": self.scenario.region, "network": "proxy",
+        pv = self.scenario.model().provenance
+        return {"name": self.scenario.name, "region": self.scenario.region, "network": pv["network"],
+                "provenance": pv,
                 "hubs": list(self.scenario.model().hub_ids.values()), "kpis": self.kpis, "hub_loads": self.hub_loads,
                 "goals": [g.to_dict() for g in self.goals]}
 
     def _title(self) -> str:
-        return (f"Result of scenario {self.scenario.name!r} ({self.scenario.region}, PROXY roads): "
+        return (f"Result of scenario {self.scenario.name!r} ({self.scenario.region}, "
+                f"{network_label(self.scenario.model().provenance)}): "
                 f"{sum(g.passed for g in self.goals)}/{len(self.goals)} goals pass; "
                 f"door to door mean {self.kpis.get('door_to_door_mean_h')} h, p95 {self.kpis.get('door_to_door_p95_h')} h")
 
