@@ -17,6 +17,7 @@ from .io import read_text
 from .geography import cities
 from .models import PLAN_SCENARIO, plan_hubs, service_model
 from .optimize import HubInstance, HubSolution, PHubCenter, PHubMedian, _greedy_swap, evaluate_single, max_covering
+from .scenario import Scenario, compare
 from .settings import scenarios_dir
 
 OBJECTIVES = ("median", "center", "coverage")
@@ -140,8 +141,6 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
     out["plan_note"] = (f"the plan's layout has {len(plan_idx)} hub cities (optimised: {p}); its value uses "
                         "nearest-hub allocation")
     if compare_with_plan:
-        from .scenario import Scenario, compare
-
         base = Scenario.from_yaml(scenarios_dir() / PLAN_SCENARIO[region])
         opt = Scenario.from_dict({"name": f"optimised {objective} p={p}", "region": region,
                                   "hubs": [{"city": c.loc[h, "name"], "tier": 2} for h in sol.hubs]})
