@@ -42,3 +42,19 @@ def printable(text: str) -> str:
     """``text`` with control characters (terminal escapes, bells, C1 codes) written as visible \\xNN escapes:
     a name or an echoed value can never drive the terminal it is printed on."""
     return str(text).translate(_CONTROL)
+
+
+def readable(value, unit: str = "") -> str:
+    """A parameter value as a planner reads it: seconds as hours (7200 s -> '2 h'), thousands separated
+    (151,400), no exponents; dicts and tuples item by item; ``unit`` appended (except for seconds)."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {readable(v, unit)}" for k, v in value.items())
+    if isinstance(value, (tuple, list)):
+        return ", ".join(readable(v, unit) for v in value) or "none"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{value} {unit}".strip() if unit and not isinstance(value, bool) else str(value)
+    if unit == "s":
+        h = value / 3600
+        return f"{h:.2f}".rstrip("0").rstrip(".") + " h" + (f" ({value:,.0f} s)" if value % 3600 else "")
+    text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
+    return f"{text} {unit}".strip()

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .calibration import read_spb, targets
+from .display import readable
 from .errors import InputError
 from .goals import GoalResult
 from .io import atomic_path, check_writable, refuse_overwriting_inputs
@@ -178,13 +179,18 @@ def _goal_section(g: GoalResult, other: GoalResult | None = None) -> str:
     return "".join(parts)
 
 
+def _settings_text(settings: dict) -> str:
+    """A product's settings as read: 'cutoff 18:00; origin_processing_s 0.83 h (3,000 s); ...'."""
+    return "; ".join(f"{k} {readable(v, 's' if k.endswith('_s') else '')}" for k, v in settings.items())
+
+
 def _assumptions(proxy: bool) -> str:
     e = html.escape
     d = describe_params()
     d = d[~d["group"].str.startswith("product")]
-    rows = "".join(f"<tr><td>{e(r.group)}: {e(r.name)}</td><td>{e(str(r.value))} {e(r.unit)}</td><td>{e(r.rationale)}"
+    rows = "".join(f"<tr><td>{e(r.group)}: {e(r.name)}</td><td>{e(readable(r.value, r.unit))}</td><td>{e(r.rationale)}"
                    f"<br><span class='small'>evidence: {e(r.evidence)}</span></td></tr>" for r in d.itertuples())
-    prods = "".join(f"<tr><td>{e(k)}</td><td>{e(str(PRODUCTS[k]))}</td><td>{e(v)}</td></tr>"
+    prods = "".join(f"<tr><td>{e(k)}</td><td>{e(_settings_text(PRODUCTS[k]))}</td><td>{e(v)}</td></tr>"
                     for k, v in PRODUCT_RATIONALE.items())
     label = ("<p class='proxy'>Roads are the offline PROXY network (county-adjacency, not real road geometry): use "
              "the numbers to compare layouts; build from OpenStreetMap for absolute times.</p>") if proxy else ""

@@ -132,3 +132,13 @@ def test_region_filter_uses_the_point():
     gd = geonet.hubs(region="guangdong", placed=None)
     assert set(gd["province"]) == {"广东省"}
     assert "cn-guangzhou" in set(gd["id"]) and "gd-guangzhou" in set(gd["id"])
+
+
+def test_hub_english_names_agree_with_the_gazetteer():
+    """One conventional English name everywhere: a hub at a city's seat is named as `locate` names the city."""
+    h = geonet.hubs(placed=True)
+    h = h[h["geocode_method"].str.startswith("admin seat") & (h["name_zh"] == h["prefecture"])]
+    assert len(h) > 20
+    for r in h.itertuples():
+        assert r.name_en == geonet.locate(r.name_zh).name_en, (r.id, r.name_en)
+    assert {"Harbin", "Urumqi"} <= set(geonet.hubs(placed=True)["name_en"])

@@ -207,7 +207,8 @@ class Geocoder:
                          "", "", unplaced_reason=f"'{rest}' (within {unit['name']}) is not in any offline gazetteer; "
                          f"its {unit['name']} is known, the site is not", unit=unit)
         method = f"admin seat: {unit['name']} {unit['adcode']} ({unit['seat_source']})"
-        label = title_pinyin(short(unit["name"]))
+        # the unit's conventional English name (Harbin, Urumqi), as the gazetteer and the city tables give it
+        label = unit.get("name_en") or title_pinyin(short(unit["name"]))
         pure = short(unit["name"]) == name or unit["name"].startswith(name)
         return Place(f"admin:{unit['adcode']}", system, unit["name"] if pure else name, label, kind,
                      float(unit["seat_lon"]), float(unit["seat_lat"]), method, seat, unit=unit)
