@@ -14,6 +14,7 @@ import yaml
 
 from .errors import DataError, InputError
 from .gazetteer import locate
+from .goal_spec import check_goal_book
 from .geography import Region, resolve
 from .io import read_records
 from .matrix import place_nodes
@@ -26,7 +27,7 @@ def goal_book() -> dict:
     path = scenarios_dir() / "goals.yaml"
     if not path.is_file():
         raise DataError(f"goals file {path} is missing")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return check_goal_book(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
 
 
 @functools.lru_cache(maxsize=1)
