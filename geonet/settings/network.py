@@ -1,0 +1,99 @@
+"""Network parameters: speeds, detours and handling times the network is built with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from .records import SPEED_BOUNDS_KMH, Params, param
+
+_ROAD, _RAIL = SPEED_BOUNDS_KMH["road"], SPEED_BOUNDS_KMH["rail"]
+
+
+@dataclass(frozen=True)
+class NetworkParams(Params):
+    """Speeds, detours and handling times the network is built with. Units in the names (_kmh, _s).
+
+    Every value is declared once (``param``: unit, bounds, rationale, evidence); scenarios override any of them
+    with ``params.with_(name=value)``; ``geonet.settings.describe()`` lists them all."""
+
+    _label = "network"
+    detour_factor: float = param(
+        1.13, "x great circle", bounds=(1.0, 3.0), evidence="cited expressway lengths (tests/data/reference_road.csv)",
+        rationale="road distance / great-circle distance on the proxy network, intercity: the expressways "
+                  "between hub cities run 1.02-1.18 x the great circle between their seats - 沈大 375 km / 345 "
+                  "(1.09), 沪宁 274 / 270 (1.02), 广深 122.8 / 104 (1.18), 京港澳 G4 北京-深圳 2282.6 / 1943 "
+                  "(1.17); lengths: 沈大, 沪宁 in tests/data/reference_road.csv, 广深 juduo.cc/club/3452840.html, G4 "
+                  "wiwikim.kfd.me/wiki/G4高速公路; great circles between geonet's seats; median 1.13. (Within "
+                  "cities the detour index is higher, 1.324 over 25 Chinese cities, Annals of GIS 27(4) 2021, "
+                  "doi:10.1080/19475683.2021.1966503; access legs are short, so one factor serves both.) "
+                  "`geonet calibrate --region` re-estimates it from OSM when online")
+    proxy_truck_kmh: float = param(
+        80.0, "km/h", bounds=_ROAD, evidence="道路交通安全法实施条例 第七十八条; cited drive times",
+        rationale="average line-haul truck speed on proxy edges: trucks may not exceed 100 km/h on "
+                  "expressways (道路交通安全法实施条例 第七十八条; 110 on the rebuilt 沈大), and toll plazas, "
+                  "interchanges and urban ends bring the average down; 80 km/h puts 沈阳-大连 at 5.1 h (the "
+                  "cited 5-6 h drive) and 上海-南京 at 3.9 h (cars ~3 h). Planner assumption, checked by "
+                  "`geonet validate --reference tests/data/reference_road.csv`")
+    truck_max_kmh: float = param(
+        100.0, "km/h", bounds=_ROAD, evidence="道路交通安全法实施条例 第七十八条",
+        rationale="on expressways, vehicles other than small passenger cars may not exceed 100 km/h; every OSM "
+                  "class speed is capped at this")
+    truck_kmh: dict = param(
+        {"motorway": 90.0, "motorway_link": 50.0, "trunk": 70.0, "trunk_link": 40.0,
+         "primary": 55.0, "primary_link": 35.0, "secondary": 45.0, "secondary_link": 30.0,
+         "tertiary": 35.0, "unclassified": 30.0, "residential": 20.0}, "km/h", bounds=_ROAD, kind="speeds",
+        rationale="free-flow line-haul truck speed per OSM highway class, planner assumptions below the legal "
+                  "limit; an OSM maxspeed tag lower than this wins")
+    access_kmh: float = param(30.0, "km/h", bounds=SPEED_BOUNDS_KMH["access"],
+                              rationale="driving speed from a city centre or hub to the nearest network node "
+                                        "(urban roads)")
+    ferry_kmh: float = param(20.0, "km/h", bounds=SPEED_BOUNDS_KMH["ferry"],
+                             rationale="ro-ro ferry speed on listed crossings")
+    ferry_wait_s: float = param(3600.0, "s", bounds=(0, 86400), rationale="boarding and waiting at a ferry crossing (1 h)")
+    air_block_kmh: float = param(700.0, "km/h", bounds=SPEED_BOUNDS_KMH["air"],
+                                 rationale="great-circle distance / (block time - taxi time) for domestic jets")
+    air_taxi_s: float = param(1800.0, "s", bounds=(0, 4 * 3600), rationale="taxi-out plus taxi-in per flight (30 min)")
+    rail_hsr_kmh: float = param(250.0, "km/h", bounds=_RAIL,
+                                rationale="average commercial speed of high-speed rail services declared by "
+                                          "scenarios (railway=rail, highspeed=yes in OSM): planner assumption")
+    rail_conventional_kmh: float = param(100.0, "km/h", bounds=_RAIL,
+                                         rationale="speed on OSM rail without a maxspeed tag and not high-speed")
+    rail_detour_factor: float = param(1.2, "x great circle", bounds=(1.0, 3.0),
+                                      rationale="rail track distance / great-circle distance for declared "
+                                                "services; the shipped rail layer measures 1.0-1.6 per line "
+                                                "(layers/rail_lines.json, median ~1.2)")
+    rail_operating_share: float = param(
+        0.72, "x design speed", bounds=(0.2, 1.0),
+        evidence="fitted: 43 cited train times, tests/data/reference_rail.csv (geonet calibrate --reference)",
+        rationale="average running speed between stops on the shipped rail layer as a share of the "
+                  "line's design speed (run time = section km / (share x design km/h) + rail_stop_s). "
+                  "Evidence: 京沪/京广/津秦 are designed for 350 km/h and opened at 300 km/h (0.86); "
+                  "start-to-stop averages of published fastest trains are lower (京沪 1318 km in 4 h "
+                  "48 min at opening, 0.78). 0.72 is the least-squares fit (log ratios, paths held "
+                  "fixed) of the 43 cited train times in tests/data/reference_rail.csv with "
+                  "rail_stop_s = 60 s (`geonet calibrate --reference`; README: measured error)")
+    rail_stop_s: float = param(60.0, "s", bounds=(0, 3600), kind="seconds",
+                               rationale="time each section adds for the listed stop at its end. A stop made "
+                                         "costs about 5 min (2 min dwell, ~3 min braking and accelerating from "
+                                         "300 km/h), but the fast trains of the reference call at only some of a "
+                                         "line's principal stations: 60 s per listed stop is the assumption the "
+                                         "operating share is fitted with")
+    rail_first_departure: str = param("07:00", "HH:MM", kind="hhmm",
+                                      rationale="first daily departure of express on the rail layer (高铁快运 "
+                                                "rides scheduled trains; stations accept parcels in their "
+                                                "opening hours)")
+    rail_last_departure: str = param("21:00", "HH:MM", kind="hhmm",
+                                     rationale="last daily departure of express on the rail layer")
+    rail_headway_minutes: float = param(60.0, "min", bounds=(1, 24 * 60),
+                                        rationale="a parcel reaching a station waits for the next train of the "
+                                                  "line, one an hour (busy lines run more, express space is "
+                                                  "limited)")
+    handling_s: dict = param(
+        {("road", "air"): 7200.0, ("air", "road"): 3600.0, ("road", "rail"): 3600.0, ("rail", "road"): 1800.0},
+        "s", bounds=(0, 86400), kind="handling",
+        rationale="mode transfer handling: road->air includes the cargo acceptance cut-off before departure, "
+                  "air->road the break-down and hand-over after arrival; road<->rail loading at the station")
+
+
+RATIONALE: dict[str, str] = {f.name: f.metadata["rationale"] for f in fields(NetworkParams)}
+PARAM_BOUNDS: dict[str, tuple] = {f.name: f.metadata["bounds"] for f in fields(NetworkParams) if f.metadata["bounds"]}
