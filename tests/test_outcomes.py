@@ -205,7 +205,7 @@ def test_calibrate_refuses_a_bad_spb_file(cli, tmp_path):
 
 
 def test_on_time_map_layer_separates_the_cities(tmp_path):
-    from geonet.maps import ontime_classes
+    from geonet.map_layers import ontime_classes
 
     assert ontime_classes(np.array([0.5, 0.6, 0.7, 0.8, 0.9, 1.0])) == [0.6, 0.7, 0.8, 0.9, 1.0]
     assert ontime_classes(np.array([1.0, 1.0, 1.0])) == [1.0]  # one class when every city is alike
