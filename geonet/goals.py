@@ -161,20 +161,46 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5, n_
         raise DataError(f"goal {goal['id']}: verdict_on must be capability or outcome, got {basis!r}")
     out = outcome(goal, m, pairs) if (outcomes or basis == "outcome") and pairs else {}
     hours = out.pop("hours", None)
-    earliest = m.earliest_possible_s()
-    unattainable = earliest > limit + 1e-6 or (strict and earliest >= limit - 1e-6)
-    reason = ""
-    if unattainable:
-        p = m.params
-        reason = (f"the {p.product} product's fixed steps alone (posted {cutoff}, processing "
-                  f"{p.origin_processing_s / 3600:g} h + {p.dest_processing_s / 3600:g} h"
-                  f"{', sorting' if p.via_hubs else ''}, the next round lasting {p.round_duration_s / 3600:g} h) "
-                  f"deliver at {clock(earliest)} at the earliest, after the deadline {clock(limit)}, whatever the "
-                  "network")
+    reason = _unattainable(m, limit, strict, cutoff)
+    unattainable = bool(reason)
     figure = out["value"] if basis == "outcome" else share
     ok_verdict = passes(goal, figure, target) if basis == "outcome" else share >= target - 1e-9
     verdict = "UNATTAINABLE" if unattainable and not ok_verdict else ("PASS" if ok_verdict else "FAIL")
-    # journeys with legs only where words are needed: the worst pairs and the missed ones shown
+    worst_rows, missed_rows, binding = _explain(m, pairs, dlv, ok, limit, n_worst, n_missed)
+    names = {n: m.label(n)[0] for pair in pairs for n in pair}
+    sens = []
+    if sensitivity:
+        sens = sweep(goal, m, share_function(goal, pairs, basis), target)
+    return GoalResult(
+        id=goal["id"], source=goal["source"], description=goal["description"], region=region.name,
+        threshold_hours=round(threshold_h, 2), pairs_total=len(pairs), pairs_met=n_met, pairs_unreachable=n_unr,
+        share_met=round(share, 4), target_share=target, passed=verdict == "PASS", note=goal.get("note", ""),
+        worst=worst_rows, pairs=[(names[o], names[d], bool(x)) for (o, d), x in zip(pairs, ok)],
+        product=m.params.product, pairs_missed=n_missed_all, verdict=verdict, unattainable_reason=reason,
+        excluded=excluded, missed=missed_rows, binding_steps=dict(sorted(binding.items(), key=lambda kv: -kv[1])),
+        sensitivity=sens, pair_hours=[round(float(x), 3) for x in (dlv - t0) / 3600], quote=goal.get("quote", ""),
+        verdict_on=basis, capability_share=round(share, 4), outcome=out,
+        deadline_at=clock(limit) if "deadline" in goal else None,
+        outcome_hours=None if hours is None else _sample(hours), provenance=m.provenance)
+
+
+def _unattainable(m: ServiceModel, limit: float, strict: bool, cutoff: str) -> str:
+    """Why no network can meet the deadline (the product's fixed steps alone end after it), or ''."""
+    earliest = m.earliest_possible_s()
+    if not (earliest > limit + 1e-6 or (strict and earliest >= limit - 1e-6)):
+        return ""
+    p = m.params
+    return (f"the {p.product} product's fixed steps alone (posted {cutoff}, processing "
+            f"{p.origin_processing_s / 3600:g} h + {p.dest_processing_s / 3600:g} h"
+            f"{', sorting' if p.via_hubs else ''}, the next round lasting {p.round_duration_s / 3600:g} h) "
+            f"deliver at {clock(earliest)} at the earliest, after the deadline {clock(limit)}, whatever the network")
+
+
+def _explain(m: ServiceModel, pairs: list, dlv: np.ndarray, ok: np.ndarray, limit: float, n_worst: int,
+             n_missed: int) -> tuple[list[dict], list[dict], dict[str, int]]:
+    """The worst pairs and the missed ones shown, with their journeys' legs (built only where words are needed),
+    and every missed reachable pair counted by the kind of step that decided it."""
+    unreachable = np.isnan(dlv)
     order = np.argsort(np.where(unreachable, np.inf, dlv))[::-1]
     explain = [i for i in order if not ok[i]][:n_missed]
     worst_idx = list(order[:n_worst])
@@ -197,21 +223,7 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5, n_
         c = (journeys.get(i) or m.journey(*pairs[i])).critical_leg
         key = "fixed steps only" if c is None else c.mode
         binding[key] = binding.get(key, 0) + 1
-    names = {n: m.label(n)[0] for pair in pairs for n in pair}
-    sens = []
-    if sensitivity:
-        sens = sweep(goal, m, share_function(goal, pairs, basis), target)
-    return GoalResult(
-        id=goal["id"], source=goal["source"], description=goal["description"], region=region.name,
-        threshold_hours=round(threshold_h, 2), pairs_total=len(pairs), pairs_met=n_met, pairs_unreachable=n_unr,
-        share_met=round(share, 4), target_share=target, passed=verdict == "PASS", note=goal.get("note", ""),
-        worst=worst_rows, pairs=[(names[o], names[d], bool(x)) for (o, d), x in zip(pairs, ok)],
-        product=m.params.product, pairs_missed=n_missed_all, verdict=verdict, unattainable_reason=reason,
-        excluded=excluded, missed=missed_rows, binding_steps=dict(sorted(binding.items(), key=lambda kv: -kv[1])),
-        sensitivity=sens, pair_hours=[round(float(x), 3) for x in (dlv - t0) / 3600], quote=goal.get("quote", ""),
-        verdict_on=basis, capability_share=round(share, 4), outcome=out,
-        deadline_at=clock(limit) if "deadline" in goal else None,
-        outcome_hours=None if hours is None else _sample(hours), provenance=m.provenance)
+    return worst_rows, missed_rows, binding
 
 
 def _sample(hours: np.ndarray, n: int = 4000) -> list[float]:

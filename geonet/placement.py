@@ -97,27 +97,7 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
     else:
         unreachable_note = ""
     W, demand_note = _demand(c)
-    t0 = time.perf_counter()
-    if objective == "median":
-        inst = HubInstance(T, W, p)
-        if n <= EXACT_MEDIAN_MAX_N:
-            sol = PHubMedian(inst, "single", cand).solve(time_limit)
-        else:
-            def value(h):
-                hh = np.asarray(h)
-                return evaluate_single(inst, hh[np.argmin(T[:, hh], axis=1)])
-
-            hubs = _greedy_swap(value, cand or list(range(n)), p, t0 + time_limit)
-            sol = HubSolution(value(hubs), hubs, None, False, time.perf_counter() - t0,
-                              "p-hub median, nearest-hub allocation, HEURISTIC (greedy + swap; not proved optimal)")
-        unit = "demand-weighted mean hub-routed network hours"
-    elif objective == "center":
-        sol = PHubCenter(HubInstance(T, W, p), cand).solve(time_limit)
-        unit = "worst pair's hub-routed network hours"
-    else:
-        weights = W.sum(axis=1)
-        sol = max_covering(T, weights, hours, p, cand)
-        unit = f"share of demand within {hours:g} h of a hub"
+    sol, unit = _solve(objective, T, W, p, cand, hours, time_limit)
     bar.update()
     bar.set_postfix_str("comparing with the plan's layout")
     out = {"region": region, "objective": objective, "p": p, "value": round(float(sol.objective), 6), "unit": unit,
@@ -127,19 +107,7 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
            "candidates": "all prefecture cities" if cand is None else [c.loc[i, "name"] for i in cand]}
     if unreachable_note:
         out["note"] = unreachable_note
-    plan = plan_hubs(region)
-    code_to_i = {a: i for i, a in enumerate(c["adcode"])}
-    plan_idx = sorted({code_to_i[a] for a in plan["prefecture_adcode"] if a in code_to_i})
-    if objective == "median":
-        hh = np.asarray(plan_idx)
-        out["plan_value"] = round(evaluate_single(HubInstance(T, W, len(hh)), hh[np.argmin(T[:, hh], axis=1)]), 6)
-    elif objective == "center":
-        out["plan_value"] = round(PHubCenter(HubInstance(T, W, len(plan_idx))).value(plan_idx), 6)
-    else:
-        out["plan_value"] = round(float(W.sum(axis=1)[(T[:, plan_idx] <= hours).any(axis=1)].sum()), 6)
-    out["plan_hubs"] = [c.loc[i, "name"] for i in plan_idx]
-    out["plan_note"] = (f"the plan's layout has {len(plan_idx)} hub cities (optimised: {p}); its value uses "
-                        "nearest-hub allocation")
+    out.update(_plan_value(region, objective, c, T, W, p, hours))
     if compare_with_plan:
         base = Scenario.from_yaml(scenarios_dir() / PLAN_SCENARIO[region])
         opt = Scenario.from_dict({"name": f"optimised {objective} p={p}", "region": region,
@@ -149,3 +117,44 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
         bar.update()
     bar.close()
     return out
+
+
+def _solve(objective: str, T: np.ndarray, W: np.ndarray, p: int, cand: list[int] | None, hours: float | None,
+           time_limit: float) -> tuple[HubSolution, str]:
+    """The solution of one objective on city hours ``T`` (h) and demand ``W``, and the unit of its value."""
+    n = len(T)
+    t0 = time.perf_counter()
+    if objective == "median":
+        inst = HubInstance(T, W, p)
+        if n <= EXACT_MEDIAN_MAX_N:
+            return PHubMedian(inst, "single", cand).solve(time_limit), "demand-weighted mean hub-routed network hours"
+
+        def value(h):
+            hh = np.asarray(h)
+            return evaluate_single(inst, hh[np.argmin(T[:, hh], axis=1)])
+
+        hubs = _greedy_swap(value, cand or list(range(n)), p, t0 + time_limit)
+        return (HubSolution(value(hubs), hubs, None, False, time.perf_counter() - t0,
+                            "p-hub median, nearest-hub allocation, HEURISTIC (greedy + swap; not proved optimal)"),
+                "demand-weighted mean hub-routed network hours")
+    if objective == "center":
+        return PHubCenter(HubInstance(T, W, p), cand).solve(time_limit), "worst pair's hub-routed network hours"
+    return max_covering(T, W.sum(axis=1), hours, p, cand), f"share of demand within {hours:g} h of a hub"
+
+
+def _plan_value(region: str, objective: str, c: pd.DataFrame, T: np.ndarray, W: np.ndarray, p: int,
+                hours: float | None) -> dict:
+    """The plan's own layout under the same objective (nearest-hub allocation): plan_value, plan_hubs, note."""
+    plan = plan_hubs(region)
+    code_to_i = {a: i for i, a in enumerate(c["adcode"])}
+    plan_idx = sorted({code_to_i[a] for a in plan["prefecture_adcode"] if a in code_to_i})
+    if objective == "median":
+        hh = np.asarray(plan_idx)
+        value = evaluate_single(HubInstance(T, W, len(hh)), hh[np.argmin(T[:, hh], axis=1)])
+    elif objective == "center":
+        value = PHubCenter(HubInstance(T, W, len(plan_idx))).value(plan_idx)
+    else:
+        value = float(W.sum(axis=1)[(T[:, plan_idx] <= hours).any(axis=1)].sum())
+    return {"plan_value": round(value, 6), "plan_hubs": [c.loc[i, "name"] for i in plan_idx],
+            "plan_note": f"the plan's layout has {len(plan_idx)} hub cities (optimised: {p}); its value uses "
+                         "nearest-hub allocation"}
