@@ -51,8 +51,10 @@ def readable(value, unit: str = "") -> str:
         return "; ".join(f"{k}: {readable(v, unit)}" for k, v in value.items())
     if isinstance(value, (tuple, list)):
         return ", ".join(readable(v, unit) for v in value) or "none"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"{value} {unit}".strip() if unit and not isinstance(value, bool) else str(value)
+    if isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, (int, float)):
+        return f"{value} {unit}".strip()
     if unit == "s":
         h = value / 3600
         return f"{h:.2f}".rstrip("0").rstrip(".") + " h" + (f" ({value:,.0f} s)" if value % 3600 else "")

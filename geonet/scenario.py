@@ -26,7 +26,7 @@ from .geography import cities, region_provinces
 from .goals import GoalResult, goal_table, goals
 from .matrix import od_matrix
 from .network import build
-from .network.air import air_line_problem
+from .network.air import air_line_problem, airport_codes
 from .network.rail import declared_service, read_services
 from .names import unknown
 from .network.railways import rail_year
@@ -123,8 +123,9 @@ class Scenario:
         if net.add_air_lines and "air" not in net.modes:
             raise InputError(f"{self._at('network', 'add_air_lines')}: air lines need air among network.modes")
         provs = region_provinces(self.region)
+        known = airport_codes(set(provs) if provs is not None else None) if net.add_air_lines else set()
         for i, (a, b) in enumerate(net.add_air_lines):
-            problem = air_line_problem(a, b, set(provs) if provs is not None else None)
+            problem = air_line_problem(a, b, known)
             if problem:
                 raise InputError(f"{self._at('network', 'add_air_lines', i)}: {problem}")
         for i, r in enumerate(net.declared_rail):

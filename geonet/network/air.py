@@ -106,13 +106,15 @@ def flight_time_s(length_m: float, params: NetworkParams) -> float:
     return params.air_taxi_s + length_m / (params.air_block_kmh / 3.6)
 
 
-def air_line_problem(a, b, provinces: set[str] | None) -> str | None:
-    """What is wrong with a declared air line a-b (IATA codes) on a network of ``provinces`` (2-digit codes;
-    None = all), or None: codes must be upper-case IATA codes of airports of the region, and differ."""
+def airport_codes(provinces: set[str] | None) -> set[str]:
+    """IATA codes of the airports in ``provinces`` (2-digit codes; None = all)."""
     ap = airports()
-    if provinces is not None:
-        ap = ap[ap["province_adcode"].str[:2].isin(provinces)]
-    known = set(ap["iata"])
+    return set(ap["iata"] if provinces is None else ap.loc[ap["province_adcode"].str[:2].isin(provinces), "iata"])
+
+
+def air_line_problem(a, b, known: set[str]) -> str | None:
+    """What is wrong with a declared air line a-b (IATA codes) among the airports ``known`` (airport_codes), or
+    None: codes must be upper-case IATA codes of airports of the region, and differ."""
     for code in (a, b):
         if not isinstance(code, str) or code not in known:
             hint = (f"; IATA codes are upper case ({code.upper()})" if isinstance(code, str) and code.upper() in known
@@ -146,7 +148,7 @@ def air_network(provinces: set[str] | None, params: NetworkParams,
             label = f"express cargo line (assumption: {why})"
             pairs += [(a, b, 0, label), (b, a, 0, label)]
     for a, b in extra_lines:
-        problem = air_line_problem(a, b, provinces)
+        problem = air_line_problem(a, b, set(ap.index))
         if problem:
             raise InputError(problem)
         pairs += [(a, b, 0, "scenario-declared cargo line"), (b, a, 0, "scenario-declared cargo line")]
