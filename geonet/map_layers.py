@@ -29,6 +29,7 @@ TIER_STYLE = {1: ("#b2182b", 11), 2: ("#ef8a62", 8), 3: ("#2166ac", 6)}  # colou
 OTHER_HUB = ("#666666", 4)
 HOUR_BINS = [(3, "#1a9850"), (6, "#91cf60"), (12, "#fee08b"), (24, "#fc8d59"), (np.inf, "#d73027")]
 UNREACHABLE = "#4d4d4d"
+MAIN_AIR_AIRLINES = 5  # an air route flown by this many airlines or more (2014) is drawn as a main route
 MODE_STYLE = {"road": ("#7f7f7f", 1.2), "ferry": ("#1f78b4", 2.0), "air": ("#6a3d9a", 1.5), "rail": ("#e31a1c", 2.0)}
 
 
@@ -148,13 +149,16 @@ def network_layers(fmap: folium.Map, model: ServiceModel, region: str, legend: l
     G = model.G
     area = shapely.buffer(shapely.union_all(provinces(region).geometry.values), 0.05)
     shapely.prepare(area)
-    feats: dict[str, list] = {k: [] for k in MODE_STYLE}
+    feats: dict[str, list] = {k: [] for k in (*MODE_STYLE, "air_other")}
     seen = set()
     for u, v, d in G.edges(data=True):
         mode = d.get("mode")
-        if mode not in feats or (v, u, mode) in seen:
+        ends = (G.nodes[u].get("iata", u), G.nodes[v].get("iata", v))  # a flight lands at the arrivals node
+        if mode not in MODE_STYLE or (*ends[::-1], mode) in seen:
             continue
-        seen.add((u, v, mode))
+        seen.add((*ends, mode))
+        if mode == "air" and 0 < d.get("n_airlines", 0) < MAIN_AIR_AIRLINES:  # express lines (0) are main
+            mode = "air_other"
         geom = d.get("geometry") or shapely.LineString([(G.nodes[u]["x"], G.nodes[u]["y"]),
                                                         (G.nodes[v]["x"], G.nodes[v]["y"])])
         if not shapely.intersects(area, geom):
@@ -167,11 +171,16 @@ def network_layers(fmap: folium.Map, model: ServiceModel, region: str, legend: l
     for mode, fs in feats.items():
         if not fs:
             continue
-        col, w = MODE_STYLE[mode]
+        col, w = MODE_STYLE.get(mode, MODE_STYLE["air"])
+        if mode == "air_other":
+            w = 0.8
         label = {"road": "Network: road (PROXY)" if G.graph.get("proxy") else "Network: road (OSM)",
-                 "ferry": "Network: ferries and fixed links", "air": "Network: air (OpenFlights 2014)",
+                 "ferry": "Network: ferries and fixed links",
+                 "air": f"Network: air, main routes ({MAIN_AIR_AIRLINES}+ airlines in OpenFlights 2014; express "
+                        "cargo lines)",
+                 "air_other": f"Network: air, other routes (1-{MAIN_AIR_AIRLINES - 1} airlines)",
                  "rail": "Network: rail (cited lines, schematic)"}[mode]
-        fg = folium.FeatureGroup(name=label, show=mode != "road" or region != "national")
+        fg = folium.FeatureGroup(name=label, show=mode not in ("road", "air_other") or region != "national")
         folium.GeoJson({"type": "FeatureCollection", "features": fs},
                        style_function=lambda f, col=col, w=w: {"color": col, "weight": w, "opacity": 0.7},
                        tooltip=folium.GeoJsonTooltip(["link", "hours", "km", "name"],
@@ -205,10 +214,9 @@ def hub_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[s
                             fill_opacity=0.9, tooltip=f"<b>{html.escape(d.get('name', node))}</b> scenario hub ({hid})",
                             class_name="geonet-hub").add_to(fg)
     fg.add_to(fmap)
-    legend.append(legend_html("Hubs by tier", [(TIER_STYLE[1][0], "tier 1 (global / top)"),
-                                           (TIER_STYLE[2][0], "tier 2 (national)"),
-                                           (TIER_STYLE[3][0], "tier 3 (regional)"),
-                                           (OTHER_HUB[0], "other named node / site")]))
+    tiers = [(TIER_STYLE[k][0], "tier {}: {}".format(k, " / ".join(sorted(set(h.loc[h["tier_rank"] == k, "tier"])))))
+             for k in (1, 2, 3) if (h["tier_rank"] == k).any()]  # the plan's own tier names
+    legend.append(legend_html("Hubs by tier", [*tiers, (OTHER_HUB[0], "other named node / site")]))
 
 
 def goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceModel, legend: list[str]):

@@ -178,22 +178,26 @@ class Timing:
     def compile(self, path: list[str], kind: str, paths: PathCache) -> list[Step]:
         """The edges of ``path`` (a ``kind`` path of ``paths``) with what timing them needs: mode, travel time,
         the timetable each leaves on (air waves of its airports, a train's departures unless the parcel stays
-        aboard the same line) and the connection time before it (a flight after a flight)."""
+        aboard the same line) and the connection time before it (a flight after a flight: the airport's
+        connection edge, folded into the next flight)."""
         steps: list[Step] = []
-        line = last = None
+        line = None
+        connect = 0.0
         for u, v in zip(path[:-1], path[1:]):
             e = paths.edge(u, v, kind)
             mode = e.get("mode", "road")
+            if mode == "connection":  # landed, flying on: the next flight waits the connection time
+                connect = float(e.get("travel_time", 0.0))
+                continue
             aboard = mode == "rail" and line is not None and e.get("line") == line
             schedule: tuple = ()
             if mode == "air":
                 schedule = self.waves_for(u, v)
             elif mode == "rail" and not aboard:
                 schedule = tuple(rail_departures(e))
-            connect = self.params.air_connection_s if mode == "air" and last == "air" else 0.0
             steps.append(Step(u, v, mode, self.travel_s(e), float(e.get("length", 0.0)) / 1000, aboard, schedule,
                               connect))
-            line, last = (e.get("line") if mode == "rail" else None), mode
+            line, connect = (e.get("line") if mode == "rail" else None), 0.0
         return steps
 
     def run(self, steps: list[Step], t, departure=next_departure):

@@ -12,6 +12,7 @@ import geonet
 from geonet import settings
 from geonet.calibration import read_spb, targets
 from geonet.models import service_model
+from geonet.settings import NetworkParams
 from geonet.service import Journey
 from geonet.timing import DAY, TimedLeg, Timing, next_departure
 from geonet.timing import next_departures
@@ -77,7 +78,8 @@ def test_every_parameter_is_declared_once_with_its_rationale():
     assert {"name", "value", "unit", "bounds", "rationale", "evidence"} <= set(d.columns)
     assert (d["rationale"].str.len() > 10).all()
     names = set(d.loc[d["group"] == "service", "name"])
-    assert {"trunk_departures", "air_connection_s", "night_air_airports", "collection_start"} <= names
+    assert {"trunk_departures", "night_air_airports", "collection_start"} <= names
+    assert "air_connection_s" in set(d.loc[d["group"] == "network", "name"])  # the path search pays it too
     assert set(d.loc[d["group"] == "variability", "name"]) >= {"processing_cv", "flight_on_time_share"}
     with pytest.raises(geonet.InputError, match="IATA"):
         settings.ServiceParams().with_(night_air_airports=("lhasa",))
@@ -121,13 +123,25 @@ def test_air_connections_respect_the_minimum_and_night_waves_their_airports(nati
     for j in _capital_journeys(national):
         air = [x for x in j.legs if x.mode == "air"]
         flights += len(air)
-        for a, b in zip(j.legs, j.legs[1:]):
-            if a.mode == "air" and b.mode == "wait for air":
-                assert b.arrive_s - a.arrive_s >= p.air_connection_s - 1
+        moving = [x for x in j.legs if not x.waiting]
+        for a, b in zip(moving, moving[1:]):
+            if a.mode == "air" and b.mode == "air":  # no flight connection shorter than the minimum
+                assert b.depart_s - a.arrive_s >= NetworkParams().air_connection_s - 1, j.legs
         for x in air:
             if x.depart_at[-5:] in night:
                 assert any(code in x.from_ for code in p.night_air_airports), x.describe()
     assert flights > 0
+
+
+def test_the_fastest_air_path_pays_the_connection_time(cli):
+    """上海 -> 哈尔滨 has a direct flight: the fastest air path takes it instead of connecting in 0 minutes; the
+    minimum connection time is a network parameter with its rationale."""
+    r = cli("route", "上海", "哈尔滨", "--region", "national", "--mode", "air", "--json")
+    assert r.returncode == 0, r.stderr
+    flights = [x for x in json.loads(r.stdout)["legs"] if x["mode"] == "air"]
+    assert len(flights) == 1, flights
+    d = settings.describe().set_index("name")
+    assert d.loc["air_connection_s", "value"] == 7200.0 and "connection" in d.loc["air_connection_s", "rationale"]
 
 
 def test_standard_is_trucked_on_banks_and_differs_by_distance(cli):

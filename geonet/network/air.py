@@ -1,5 +1,10 @@
 """Air links: airports and routes from OpenFlights (ODbL 1.0; June-2014 snapshot, HISTORICAL), plus lines
-a scenario declares. Flight time = great-circle distance / block speed + taxi time (NetworkParams)."""
+a scenario declares. Flight time = great-circle distance / block speed + taxi time (NetworkParams).
+
+Each airport is two nodes: ``air:XXX`` where parcels board (from the road) and ``air:XXX:arr`` where flights
+land (to the road). A flight lands at the arrival node; going on by air takes the ``connection`` edge to the
+departure node, which costs the minimum connection time (NetworkParams.air_connection_s), so that the fastest
+path never connects in 0 minutes when a direct flight exists."""
 
 from __future__ import annotations
 
@@ -19,7 +24,13 @@ SOURCE = "OpenFlights routes (ODbL 1.0, June 2014: historical)"
 
 
 def air_node(iata: str) -> str:
+    """The node where parcels board flights at airport ``iata`` (reached from the road)."""
     return f"air:{iata}"
+
+
+def arrival_node(iata: str) -> str:
+    """The node where flights to airport ``iata`` land (left by road, or by the connection to fly on)."""
+    return f"air:{iata}:arr"
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,48 +48,28 @@ _GENERIC = re.compile(r"\s*\b(International|Air Base|Airport|Airfield|Regional)\
 
 
 def airport_labels(r) -> tuple[str, str]:
-    """(Chinese, English) label of an airport with its city and code: ('揭阳潮汕机场 (SWA)', 'Jieyang Chaoshan
-    (SWA)'). The Chinese name comes from the hub catalog where the plans name the airport; elsewhere no Chinese
-    airport name exists offline, so it is the city's name with 机场 and the code ('北京机场 (NAY)')."""
-    zh = _catalog_airport_names().get(r.iata)
-    city_zh = re.sub(r"(市|地区|自治州|盟)$", "", str(r.prefecture)) if r.prefecture else ""
-    named_for = _city_zh().get(str(r.city).strip())  # an airport named for another city than its site's
-    if named_for and str(r.name).startswith(str(r.city).strip()):  # (Beijing Daxing lies in 廊坊)
-        city_zh = re.sub(r"(市|地区|自治州|盟)$", "", named_for)
-    core = _GENERIC.sub("", str(r.name)).strip()
-    city = _city_en().get(str(r.prefecture)) or str(r.city).strip()  # today's city, not OpenFlights' 2014 one
-    if named_for and str(r.name).startswith(str(r.city).strip()):
-        city = str(r.city).strip()
-    for word in {city, str(r.city).strip()}:  # 'Shantou Jieyang Chaoshan' -> 'Jieyang Chaoshan'
-        if word and core.lower().startswith(word.lower() + " ") and word != city:
-            core = core[len(word):].strip()
-    en = core if core.lower().startswith(city.lower()) else f"{city} {core}".strip()
-    return f"{zh or (city_zh + '机场')} ({r.iata})", f"{en or city} ({r.iata})"
+    """(Chinese, English) label of an airport with its code: ('揭阳潮汕机场 (SWA)', 'Jieyang Chaoshan (SWA)').
+    The names are the layer's (layers/build/air.py): the airport's own English name today, and in Chinese the
+    plans' name or, where they do not name it, its prefecture's short name with 机场 ('迪庆机场 (DIG)'). An
+    English name that leaves out the city gets it in front ('Enshi Xujiaping (ENH)')."""
+    core = _GENERIC.sub("", str(r.name_en)).strip()
+    city = _places_en().get(str(r.prefecture)) or str(r.city).strip()
+    if not core or core.split()[0].lower() not in _place_words():  # 'Xujiaping' -> 'Enshi Xujiaping'
+        core = f"{city} {core}".strip()
+    return f"{r.name_zh} ({r.iata})", f"{core} ({r.iata})"
 
 
 @functools.lru_cache(maxsize=1)
-def _city_zh() -> dict[str, str]:
-    from ..geography import cities
+def _places_en() -> dict[str, str]:
+    """Chinese name -> English name of every prefecture and county."""
+    from ..geography import cities, counties
 
-    c = cities(None)
-    return dict(zip(c["name_en"], c["name"]))
-
-
-@functools.lru_cache(maxsize=1)
-def _city_en() -> dict[str, str]:
-    from ..geography import cities
-
-    c = cities(None)
-    return dict(zip(c["name"], c["name_en"]))
+    return {n: e for t in (counties(None), cities(None)) for n, e in zip(t["name"], t["name_en"])}
 
 
 @functools.lru_cache(maxsize=1)
-def _catalog_airport_names() -> dict[str, str]:
-    from ..catalog import hubs
-
-    h = hubs(placed=True)
-    h = h[h["kind"] == "airport"]
-    return {i.rsplit("-", 1)[1].upper(): n for i, n in zip(h["id"], h["name_zh"]) if len(i.rsplit("-", 1)[1]) == 3}
+def _place_words() -> frozenset[str]:
+    return frozenset(e.split()[0].lower() for e in _places_en().values() if e)
 
 
 @functools.lru_cache(maxsize=1)
@@ -137,8 +128,13 @@ def air_network(provinces: set[str] | None, params: NetworkParams,
     G = nx.MultiDiGraph()
     for iata, r in ap.iterrows():
         alt = pd.to_numeric(r.get("altitude_m", ""), errors="coerce")
-        G.add_node(air_node(iata), x=float(r.lon), y=float(r.lat), mode="air", kind="airport", name=r["label_zh"],
-                   name_en=r["label_en"], iata=iata, altitude_m=float(alt) if pd.notna(alt) else 0.0)
+        node = dict(x=float(r.lon), y=float(r.lat), mode="air", name=r["label_zh"], name_en=r["label_en"], iata=iata,
+                    altitude_m=float(alt) if pd.notna(alt) else 0.0)
+        G.add_node(air_node(iata), kind="airport", **node)
+        G.add_node(arrival_node(iata), kind="arrivals", **node)
+        G.add_edge(arrival_node(iata), air_node(iata), length=0.0, travel_time=params.air_connection_s,
+                   mode="connection", source="minimum connection time (NetworkParams.air_connection_s)",
+                   proxy=False, name=f"{iata} connection")
     drop = {tuple(p) for p in removed} | {tuple(reversed(p)) for p in removed}
     rt = routes()
     pairs = [(s, d, int(n), SOURCE + (f" ({note})" if note else "")) for s, d, n, note in
@@ -156,7 +152,7 @@ def air_network(provinces: set[str] | None, params: NetworkParams,
         if s not in ap.index or d not in ap.index or (s, d) in drop:
             continue
         length = great_circle_m(ap.at[s, "lon"], ap.at[s, "lat"], ap.at[d, "lon"], ap.at[d, "lat"])
-        G.add_edge(air_node(s), air_node(d), length=round(length, 1),
+        G.add_edge(air_node(s), arrival_node(d), length=round(length, 1),
                    travel_time=round(flight_time_s(length, params), 1), mode="air", source=src, proxy=False,
                    n_airlines=n, name=f"{s}-{d}")
     return G

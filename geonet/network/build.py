@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..geography import cities, counties, near, region_polygon, region_provinces
 from ..settings import VERSION, NetworkParams
 from . import osm
-from .air import air_network, air_node
+from .air import air_network, air_node, arrival_node
 from .join import Snapper, add_access
 from .proxy import proxy_roads
 from .rail import RailService, rail_network, read_services
@@ -43,7 +43,8 @@ def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str]
     sources: per mode, 'proxy' (road only, the offline default), 'osm' (download with osmnx) or a file path;
     rail also 'layer' (the default) or 'none' (only ``rail_services``).
     modes: subset of road, rail, air. Rail is the shipped rail layer (layers/rail_lines.csv) open in
-    ``rail_year`` (default the latest; 'plan' adds lines under construction and planned) unless the rail
+    ``rail_year`` (default the latest; 'plan' adds lines under construction and planned; a year also leaves out
+    the road crossings opened after it, layers/build/crossings.csv) unless the rail
     source is 'osm' or a file; ``rail_services`` (a CSV path or RailService list) add timed services.
     air_lines / removed_air: IATA pairs a scenario adds or removes.
     Returns an osmnx-compatible MultiDiGraph (x/y degrees, length m, travel_time s, mode, source, proxy).
@@ -59,7 +60,8 @@ def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str]
     provs = region_provinces(region) if region is not None else None
     area = region_polygon(region) if region is not None else polygon
 
-    parts = [_roads(sources["road"], region, area, params)]
+    year = int(rail_year) if isinstance(rail_year, int) or str(rail_year).isdigit() else None
+    parts = [_roads(sources["road"], region, area, params, year)]
     if "air" in modes:
         ap_provs = set(provs) if provs is not None else None
         if region is None:  # a polygon: the airports inside it
@@ -102,11 +104,11 @@ def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str]
     return G
 
 
-def _roads(source: str, region: str | None, area, params: NetworkParams) -> nx.MultiDiGraph:
+def _roads(source: str, region: str | None, area, params: NetworkParams, year: int | None) -> nx.MultiDiGraph:
     if source == "proxy":
         c = counties(None)
         keep = near(c.geometry.values, area, NEIGHBOUR_RING_DEG) & (c["adcode"].str[:2] != "71").to_numpy()
-        return proxy_roads(set(c.loc[keep, "adcode"]), params)
+        return proxy_roads(set(c.loc[keep, "adcode"]), params, year)
     if source == "osm":
         return osm.to_geonet(osm.download(area, "road"), "road", params)
     return osm.read_file(source, "road", params)
@@ -116,10 +118,10 @@ def _join_modes(G: nx.MultiDiGraph, road: Snapper, params: NetworkParams, statio
     """Transfer edges road <-> airport and road <-> rail (station or OSM rail node), with handling times."""
     h = params.handling_s
     for n, d in list(G.nodes(data=True)):
-        if d.get("mode") == "air":
+        if d.get("kind") == "airport":
             tgt, dist = road.nearest(d["x"], d["y"])
             add_access(G, tgt, n, dist, params, "transfer", (h[("road", "air")], h[("air", "road")]),
-                       name=f"{d['name']} (road-air)")
+                       name=f"{d['name']} (road-air)", back=arrival_node(d["iata"]))
         elif d.get("mode") == "rail" and d.get("kind") == "station":
             tgt, dist = road.nearest(d["x"], d["y"])
             add_access(G, tgt, n, dist, params, "transfer", (h[("road", "rail")], h[("rail", "road")]),
@@ -160,4 +162,5 @@ def _add_places(G: nx.MultiDiGraph, road: Snapper, region: str | None, area, par
         code = r.id.rsplit("-", 1)[1].upper()
         if air_node(code) in G:
             add_access(G, f"hub:{r.id}", air_node(code), 0.0, params, "transfer",
-                       (h[("road", "air")], h[("air", "road")]), name=f"{r.name_zh} (road-air)")
+                       (h[("road", "air")], h[("air", "road")]), name=f"{r.name_zh} (road-air)",
+                       back=arrival_node(code))

@@ -33,11 +33,13 @@ class Snapper:
 
 
 def add_access(G: nx.MultiDiGraph, node: str, target: str, dist_m: float, params: NetworkParams,
-               mode: str = "access", handling: tuple[float, float] = (0.0, 0.0), name: str = "") -> None:
-    """Edges ``node -> target`` and back: length = snap distance x detour, time at the access speed plus
-    ``handling`` (s) on (node -> target, target -> node)."""
+               mode: str = "access", handling: tuple[float, float] = (0.0, 0.0), name: str = "",
+               back: str | None = None) -> None:
+    """Edges ``node -> target`` and back (from ``back`` where the way back leaves from another node of the same
+    place: an airport's arrivals): length = snap distance x detour, time at the access speed plus ``handling``
+    (s) on (node -> target, target -> node)."""
     length = dist_m * params.detour_factor
     tt = length / (params.access_kmh / 3.6)
     base = dict(length=round(length, 1), mode=mode, source="geonet access/transfer", proxy=False, name=name)
     G.add_edge(node, target, travel_time=round(tt + handling[0], 1), handling_s=handling[0], **base)
-    G.add_edge(target, node, travel_time=round(tt + handling[1], 1), handling_s=handling[1], **base)
+    G.add_edge(back or target, node, travel_time=round(tt + handling[1], 1), handling_s=handling[1], **base)

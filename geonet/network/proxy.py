@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 
 import geopandas as gpd
 import networkx as nx
@@ -41,8 +42,9 @@ def road_node(adcode: str) -> str:
     return f"road:{adcode}"
 
 
-def proxy_roads(adcodes: set[str], params: NetworkParams) -> nx.MultiDiGraph:
-    """Proxy road graph over the county seats in ``adcodes`` (both directions of every edge)."""
+def proxy_roads(adcodes: set[str], params: NetworkParams, year: int | None = None) -> nx.MultiDiGraph:
+    """Proxy road graph over the county seats in ``adcodes`` (both directions of every edge). ``year``: leave
+    out the crossings opened after it (layers/build/crossings.csv cites each opening year); None = all."""
     c = admin_layer("counties").set_index("adcode")
     G = nx.MultiDiGraph()
     for code in sorted(adcodes & set(c.index)):
@@ -51,15 +53,18 @@ def proxy_roads(adcodes: set[str], params: NetworkParams) -> nx.MultiDiGraph:
                    name=r["name"], name_en=r["name_en"], adcode=code)
     e = _edges()
     e = e[e["u"].isin(adcodes) & e["v"].isin(adcodes)]
+    if year is not None and "opened" in e:
+        e = e[e["opened"] <= year]
     # the zig-zag through county seats is already longer than the great circle: scale the detour so that
     # proxy distances average detour_factor x great circle
     edge_factor = params.detour_factor / inherent_circuity()
     truck_ms = params.proxy_truck_kmh / 3.6
     ferry_ms = params.ferry_kmh / 3.6
     for r in e.itertuples():
-        if r.kind == "ferry":
-            length = r.geom_m
-            tt = length / ferry_ms + params.ferry_wait_s
+        km, hours = getattr(r, "cited_km", math.nan), getattr(r, "cited_hours", math.nan)
+        if r.kind == "ferry":  # a ferry's cited length and crossing time where a source gives them, else its speed
+            length = km * 1000 if math.isfinite(km) else r.geom_m
+            tt = (hours * 3600 if math.isfinite(hours) else length / ferry_ms) + params.ferry_wait_s
         else:
             length = r.geom_m * edge_factor
             tt = length / truck_ms

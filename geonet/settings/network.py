@@ -53,6 +53,12 @@ class NetworkParams(Params):
     air_block_kmh: float = param(700.0, "km/h", bounds=SPEED_BOUNDS_KMH["air"],
                                  rationale="great-circle distance / (block time - taxi time) for domestic jets")
     air_taxi_s: float = param(1800.0, "s", bounds=(0, 4 * 3600), rationale="taxi-out plus taxi-in per flight (30 min)")
+    air_connection_s: float = param(
+        7200.0, "s", bounds=(0, 12 * 3600),
+        rationale="minimum connection time between two flights at an airport: break-down, transfer and build-up "
+                  "of cargo (passenger MCTs at large Chinese airports are 1-1.5 h; cargo takes longer). It is the "
+                  "airport's connection edge, so the fastest path pays it and timing waits it before the next "
+                  "wave: assumption, 2 h")
     rail_hsr_kmh: float = param(250.0, "km/h", bounds=_RAIL,
                                 rationale="average commercial speed of high-speed rail services declared by "
                                           "scenarios (railway=rail, highspeed=yes in OSM): planner assumption")

@@ -127,11 +127,6 @@ class ServiceParams(Params):
                                       "(8,000 ft) or more",
                              rationale="airports at or above this elevation (OpenFlights altitude) have no "
                                        "night waves, whatever night_air_airports says")
-    air_connection_s: float = param(7200.0, "s", kind="seconds",
-                                    rationale="minimum connection time between two flights at an airport: "
-                                              "break-down, transfer and build-up of cargo (passenger MCTs at "
-                                              "large Chinese airports are 1-1.5 h; cargo takes longer): "
-                                              "assumption, 2 h")
     drive_before_rest_s: float = param(4 * _H, "s", kind="seconds",
                                        evidence="道路交通安全法实施条例 第六十二条 (七)",
                                        rationale="a driver may not drive more than 4 h without stopping to rest")

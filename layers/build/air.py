@@ -9,12 +9,13 @@ Run: python layers/build/air.py (after catalog.py), or `make layers`.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import geopandas as gpd
 import pandas as pd
 
-from common import HERE, LAYERS, LAYERS_OUT, SHARED_DATA
+from common import HERE, LAYERS, LAYERS_OUT, SHARED_DATA, short
 from geonet.io import atomic_path
 
 
@@ -34,6 +35,54 @@ def _gazetteer_point(iata: str) -> tuple[float, float, str, str]:
         if km > 5:
             raise SystemExit(f"air.py: {iata} airports-py and airportsdata disagree by {km:.1f} km")
     return lon, lat, a["airport"], "airports-py (checked against airportsdata)"
+
+
+GENERIC = re.compile(r"\s*\b(International|Air Base|Airport|Airfield|Regional)\b", re.I)
+
+
+def _names(ap: pd.DataFrame, cat: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Each airport's own name today, in English: airports-py's (OurAirports; 'Diqing Shangri-La Airport', where
+    OpenFlights 2014 says 'Diqing Airport') unless it says less than OpenFlights' ('Baoshan Airport' for 'Baoshan
+    Yunduan Airport') or is written oddly ('An Shun/Huang Guo Shu'), else OpenFlights'. In Chinese: the plans' name where the hub catalog
+    has the airport (揭阳潮汕机场), else the short name of its prefecture with 机场 (迪庆机场): no Chinese
+    airport gazetteer exists offline, so the airport's own Chinese name is not invented."""
+    from airports import airport_data
+
+    today = {a["iata"]: a["airport"] for cc in ("CN", "HK", "MO")
+             for a in airport_data.get_airport_by_country_code(cc) if a.get("iata")}
+    def words(name: str) -> int:
+        return len(GENERIC.sub("", name).split())
+
+    def odd(t: str, n: str) -> bool:  # 'An Shun/Huang Guo Shu', 'Mei Xian' for Meixian, 'Liaoning Province'
+        squeeze = lambda x: re.sub(r"[\s'-]", "", GENERIC.sub("", x)).lower()  # noqa: E731
+        split_up = squeeze(n) in squeeze(t) and not set(GENERIC.sub("", n).split()) <= set(t.split())
+        return "/" in t or bool(re.search(r"\b(Province|County|City)\b", t)) or split_up
+
+    en = [t if t and not odd(t, n) and words(t) >= words(n) else n
+          for t, n in ((today.get(i, ""), n) for i, n in zip(ap["iata"], ap["name"]))]
+    places = _places_en()
+
+    def named_for(name: str, site: str) -> str:  # 'Beijing Daxing' lies in 廊坊, 'Dunhuang' in 酒泉
+        w = GENERIC.sub("", name).split()
+        for k in (2, 1):
+            hit = places.get(" ".join(w[:k]).lower())
+            if hit:
+                return hit
+        return short(site)
+
+    zh = [cat.at[i, "name_zh"] if i in cat.index else f"{named_for(n, str(p))}机场"
+          for i, n, p in zip(ap["iata"], en, ap["prefecture"])]
+    return en, zh
+
+
+def _places_en() -> dict[str, str]:
+    """Lower-case English name -> Chinese short name of every prefecture and county whose English name is
+    unique (Fuzhou is 福州 and 抚州: left out)."""
+    rows = pd.concat([pd.read_parquet(LAYERS / f"{k}.parquet", columns=["name", "name_en"])
+                      for k in ("prefectures", "counties")])
+    rows = rows.assign(key=rows["name_en"].str.lower(), short=rows["name"].map(short)).drop_duplicates(["key", "short"])
+    rows = rows[~rows["key"].duplicated(keep=False)]
+    return dict(zip(rows["key"], rows["short"]))
 
 
 def build() -> None:
@@ -84,9 +133,11 @@ def build() -> None:
               .reset_index().sort_values(["src_iata", "dst_iata"]))
     express = pd.read_csv(HERE / "express_lines.csv", dtype=str, keep_default_na=False)
     served = set(routes["src_iata"]) | set(routes["dst_iata"]) | set(express["a"]) | set(express["b"])
-    cols = ["iata", "icao", "name", "city", "country", "lon", "lat", "altitude_m", "point_source", "county_adcode",
-            "prefecture", "province_adcode"]
-    out = pts[pts["iata"].isin(served) & ~pts["iata"].isin(moved)][cols].sort_values("iata")
+    cols = ["iata", "icao", "name", "name_en", "name_zh", "city", "country", "lon", "lat", "altitude_m",
+            "point_source", "county_adcode", "prefecture", "province_adcode"]
+    out = pts[pts["iata"].isin(served) & ~pts["iata"].isin(moved)].copy()
+    out["name_en"], out["name_zh"] = _names(out, cat)
+    out = out[cols].sort_values("iata")
     with atomic_path(LAYERS_OUT / "express_lines.csv") as tmp:
         express.to_csv(tmp, index=False, lineterminator="\n")
     with atomic_path(LAYERS_OUT / "airports.csv") as tmp:

@@ -15,6 +15,7 @@ Run: python layers/build/proxy_roads.py (after admin.py), or `make layers`.
 from __future__ import annotations
 
 import json
+import warnings
 
 import geopandas as gpd
 import networkx as nx
@@ -76,14 +77,18 @@ def build() -> gpd.GeoDataFrame:
             dropped.append((c["name"][a], c["name"][b]))
 
     # named fixed links and ferries across water
-    cross = pd.read_csv(HERE / "crossings.csv")
-    key = {(n, p): k for k, (n, p) in enumerate(zip(c["name"], c["prefecture"]))}
+    cross = pd.read_csv(HERE / "crossings.csv", dtype=str, keep_default_na=False)
     for r in cross.itertuples():
-        a, b = key[(r.a_county, r.a_prefecture)], key[(r.b_county, r.b_prefecture)]
+        a = crossing_end(c, r.a_county, r.a_prefecture, None)
+        b = crossing_end(c, r.b_county, r.b_prefecture, a)
+        a = crossing_end(c, r.a_county, r.a_prefecture, b)
         a, b = min(a, b), max(a, b)
-        rows.append((a, b, r.kind, r.name_zh, shapely.LineString([seats[a], seats[b]])))
+        rows.append((a, b, r.kind, r.name_zh, shapely.LineString([seats[a], seats[b]]),
+                     int(r.opened) if r.opened else 0, float(r.km) if r.km else np.nan,
+                     float(r.hours) if r.hours else np.nan))
 
-    df = pd.DataFrame(rows, columns=["a", "b", "route", "crossing", "geometry"])
+    df = pd.DataFrame([x if len(x) == 8 else (*x, 0, np.nan, np.nan) for x in rows],
+                      columns=["a", "b", "route", "crossing", "geometry", "opened", "cited_km", "cited_hours"])
     df = df.drop_duplicates(["a", "b", "crossing"]).reset_index(drop=True)
     out = gpd.GeoDataFrame({
         "u": c["adcode"].to_numpy()[df["a"]],
@@ -93,6 +98,8 @@ def build() -> gpd.GeoDataFrame:
         "kind": np.where(df["route"] == "ferry", "ferry", "road"),
         "gc_m": [round(geodesic_m(shapely.LineString([seats[a], seats[b]])), 1) for a, b in zip(df["a"], df["b"])],
         "geom_m": [round(geodesic_m(g), 1) for g in df["geometry"]],
+        "opened": df["opened"].astype("int32"),  # a crossing's opening year (0: not a crossing or always open)
+        "cited_km": df["cited_km"], "cited_hours": df["cited_hours"],  # a crossing's own length and crossing time
     }, geometry=list(df["geometry"]), crs=4326)
     out = out.sort_values(["u", "v", "crossing"]).reset_index(drop=True)
     out["geometry"] = shapely.set_precision(out.geometry.values, 1e-6)
@@ -103,6 +110,30 @@ def build() -> gpd.GeoDataFrame:
           f"({(out.route == 'straight').sum()} straight, {(out.route == 'via-border').sum()} via the shared border, "
           f"{(out.crossing != '').sum()} named crossings); {len(dropped)} neighbour pairs not joinable over land")
     return out
+
+
+def crossing_end(c: gpd.GeoDataFrame, county: str, prefecture: str, other: int | None) -> int:
+    """Row of ``c`` at one end of a crossing: the named county of the prefecture; '*' = the county that holds the
+    prefecture's seat (a source that names the city, not the district); 'nearest' = the county of the prefecture
+    nearest the other end's seat (a source that names only 'the mainland'). Unknown names stop the build."""
+    inp = c["prefecture"] == prefecture
+    if county == "*":
+        pref = gpd.read_parquet(LAYERS / "prefectures.parquet").set_index("name")
+        if prefecture not in pref.index:
+            raise SystemExit(f"crossings.csv: unknown prefecture {prefecture}")
+        seat = shapely.Point(pref.at[prefecture, "seat_lon"], pref.at[prefecture, "seat_lat"])
+        hit = c.index[inp & c.geometry.intersects(seat)]
+    elif county == "nearest":
+        if other is None:
+            return -1
+        far = c.geometry[inp & (c.index != other)]
+        warnings.filterwarnings("ignore", "Geometry is in a geographic CRS")  # nearest in degrees is enough
+        hit = [far.distance(shapely.Point(c.at[other, "seat_lon"], c.at[other, "seat_lat"])).idxmin()] if len(far) else []
+    else:
+        hit = c.index[inp & (c["name"] == county)]
+    if len(hit) != 1:
+        raise SystemExit(f"crossings.csv: end {county} of {prefecture} matches {len(hit)} counties")
+    return int(hit[0])
 
 
 def inherent_circuity(edges: gpd.GeoDataFrame, c: gpd.GeoDataFrame, n_sources: int = 60) -> dict:
