@@ -83,6 +83,17 @@ def test_the_crossings_trucks_use_are_in_the_network_of_their_year(national):
                                                                         rail_year=2024)) + 40
 
 
+def test_the_plateau_roads_come_out_at_their_cited_lengths_and_take_days(national):
+    """成都 -> 拉萨 (G318, 2,115 km) and 西宁 -> 拉萨 (G109, 1,917 km) within 10 % of the cited lengths, at the
+    plateau's mountain-road speed: a truck drives for a day and a half or more, not 18 h."""
+    from geonet.network.calibrate import PLATEAU_ROUTES
+
+    for a, b, km, _ in PLATEAU_ROUTES:
+        r = route(a, b, graph=national, mode="road")
+        assert abs(r.km / km - 1) < 0.10 and r.hours > 30, (a, b, r.km, r.hours)
+    assert route("成都", "重庆", graph=national, mode="road").hours < 6  # the basin keeps the national level
+
+
 def test_proxy_distance_tracks_detour_factor_times_great_circle(national):
     from geonet.network.geo import great_circle_m
 

@@ -58,13 +58,18 @@ def proxy_roads(adcodes: set[str], params: NetworkParams, year: int | None = Non
     # the zig-zag through county seats is already longer than the great circle: scale the detour so that
     # proxy distances average detour_factor x great circle
     edge_factor = params.detour_factor / inherent_circuity()
-    truck_ms = params.proxy_truck_kmh / 3.6
+    plateau_factor = params.plateau_detour_factor / inherent_circuity()
+    truck_ms, plateau_ms = params.proxy_truck_kmh / 3.6, params.plateau_truck_kmh / 3.6
+    plateau = tuple(params.plateau_areas)
     ferry_ms = params.ferry_kmh / 3.6
     for r in e.itertuples():
         km, hours = getattr(r, "cited_km", math.nan), getattr(r, "cited_hours", math.nan)
         if r.kind == "ferry":  # a ferry's cited length and crossing time where a source gives them, else its speed
             length = km * 1000 if math.isfinite(km) else r.geom_m
             tt = (hours * 3600 if math.isfinite(hours) else length / ferry_ms) + params.ferry_wait_s
+        elif r.u.startswith(plateau) or r.v.startswith(plateau):  # mountain roads of the plateau
+            length = r.geom_m * plateau_factor
+            tt = length / plateau_ms
         else:
             length = r.geom_m * edge_factor
             tt = length / truck_ms

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from .records import SPEED_BOUNDS_KMH, Params, param
 
 _ROAD, _RAIL = SPEED_BOUNDS_KMH["road"], SPEED_BOUNDS_KMH["rail"]
+PLATEAU_DETOUR_FIT = 1.61  # geonet.network.calibrate.fit_plateau_detour() on the two cited routes
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,28 @@ class NetworkParams(Params):
                   "interchanges and urban ends bring the average down; 80 km/h puts 沈阳-大连 at 5.1 h (the "
                   "cited 5-6 h drive) and 上海-南京 at 3.9 h (cars ~3 h). Planner assumption, checked by "
                   "`geonet validate --reference tests/data/reference_road.csv`")
+    plateau_areas: tuple = param(
+        ("54", "63", "5132", "5133"), "adcode prefixes", kind="adcode_prefixes",
+        evidence="China Daily 2014-10-11 (Sichuan-Tibet Highway, South Line 2,115 km via Ya'an, Kangding, "
+                 "Mangkang, Nyingchi); Wikipedia: China National Highway 109 (Xining at km 1,984, Lhasa at km 3,901)",
+        rationale="the roads of the Qinghai-Tibet plateau - Tibet, Qinghai and Sichuan's 阿坝 and 甘孜 "
+                  "prefectures, where the national highways (G318, G317, G109, G214) climb mountain passes on two "
+                  "lanes: a proxy road edge with either end there takes plateau_detour_factor and "
+                  "plateau_truck_kmh instead of the national values")
+    plateau_detour_factor: float = param(
+        PLATEAU_DETOUR_FIT, "x great circle", bounds=(1.0, 3.0),
+        evidence="fitted (geonet.network.calibrate.fit_plateau_detour) on two cited routes: 成都-拉萨 by G318, "
+                 "2,115 km (China Daily 2014-10-11), and 西宁-拉萨 by G109, 1,917 km (Wikipedia: China National "
+                 "Highway 109)",
+        rationale="road distance / great-circle distance on plateau edges: the passes and valleys make the "
+                  "mountain roads far longer than the plain's expressways (1.13); least squares over the two "
+                  "routes' cited lengths, the national factor elsewhere on them")
+    plateau_truck_kmh: float = param(
+        45.0, "km/h", bounds=_ROAD, evidence="道路交通安全法实施条例 第四十五条, 第四十六条",
+        rationale="average truck speed on plateau edges: two-lane mountain highways, where the limit is 70 km/h "
+                  "(第四十五条: one lane each way) and 30 km/h on sharp bends, narrow roads and bridges, steep "
+                  "descents, ice and snow (第四十六条); assumption, 45 km/h, so 成都-拉萨 is two to three days "
+                  "of driving, not one")
     truck_max_kmh: float = param(
         100.0, "km/h", bounds=_ROAD, evidence="道路交通安全法实施条例 第七十八条",
         rationale="on expressways, vehicles other than small passenger cars may not exceed 100 km/h; every OSM "

@@ -20,7 +20,8 @@ def param(default, unit: str, rationale: str, *, bounds: tuple | None = None, ev
     """One parameter, declared once: its default, unit, plausibility bounds, rationale and evidence.
 
     ``kind`` says how a new value is checked: number (finite, within ``bounds``), seconds (0 .. 7 days), hhmm
-    ('HH:MM'), hhmm_list (a non-empty list of 'HH:MM'), codes (a list of IATA codes), bool, tiers (tier 1-3 ->
+    ('HH:MM'), hhmm_list (a non-empty list of 'HH:MM'), codes (a list of IATA codes), adcode_prefixes (a list of 2/4/6-digit
+    administrative code prefixes), bool, tiers (tier 1-3 ->
     seconds), speeds (a mapping to km/h within ``bounds``), handling (mode pair -> seconds), product."""
     meta = {"unit": unit, "bounds": bounds, "rationale": rationale, "evidence": evidence, "kind": kind}
     if isinstance(default, dict):
@@ -49,6 +50,10 @@ def _problem(kind: str, bounds: tuple | None, v) -> str | None:
     if kind == "hhmm_list0":
         ok = isinstance(v, (list, tuple)) and all(is_hhmm(x) for x in v)
         return None if ok else "must be a list of HH:MM times (empty: none)"
+    if kind == "adcode_prefixes":
+        ok = isinstance(v, (list, tuple)) and bool(v) and all(
+            isinstance(x, str) and x.isdigit() and len(x) in (2, 4, 6) for x in v)
+        return None if ok else "must be a list of administrative code prefixes (2, 4 or 6 digits: '54', '5133')"
     if kind == "codes":
         ok = isinstance(v, (list, tuple)) and all(isinstance(x, str) and re.fullmatch(r"[A-Z]{3}", x) for x in v)
         return None if ok else "must be a list of three-letter IATA airport codes"
