@@ -44,7 +44,8 @@ def chromium(purpose: str, timeout_s: float = 60.0) -> Iterator:
 
 def inspect_map(html_path: str | Path, screenshot: str | Path | None = None, timeout_s: float = 60.0,
                 size: tuple[int, int] = (1280, 900)) -> dict:
-    """Load ``html_path`` in headless Chromium and report {'js_errors', 'leaflet', 'overlays', 'hub_markers',
+    """Load ``html_path`` in headless Chromium and report {'js_errors', 'leaflet', 'overlays', 'shown' (the
+    overlays switched on when the page opens), 'hub_markers',
     'load_seconds'}; write a PNG screenshot if asked."""
     import time
 
@@ -67,6 +68,8 @@ def inspect_map(html_path: str | Path, screenshot: str | Path | None = None, tim
             leaflet: window.L ? L.version : null,
             overlays: [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
                          .map(l => l.textContent.trim()),
+            shown: [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
+                      .filter(l => (l.querySelector('input') || {}).checked).map(l => l.textContent.trim()),
             hub_markers: document.querySelectorAll('path.geonet-hub').length,
         })""")
         if screenshot is not None:  # written atomically; never through a link at the path

@@ -27,16 +27,36 @@ ONTIME_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850")  # lowe
 ONTIME_DRAWS = 100  # parcels per pair for the on-time layer
 TIER_STYLE = {1: ("#b2182b", 11), 2: ("#ef8a62", 8), 3: ("#2166ac", 6)}  # colour, radius px
 OTHER_HUB = ("#666666", 4)
-HOUR_BINS = [(3, "#1a9850"), (6, "#91cf60"), (12, "#fee08b"), (24, "#fc8d59"), (np.inf, "#d73027")]
+HOUR_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")  # fewest hours to most
 UNREACHABLE = "#4d4d4d"
 MAIN_AIR_AIRLINES = 5  # an air route flown by this many airlines or more (2014) is drawn as a main route
 MODE_STYLE = {"road": ("#7f7f7f", 1.2), "ferry": ("#1f78b4", 2.0), "air": ("#6a3d9a", 1.5), "rail": ("#e31a1c", 2.0)}
 
 
-def hour_colour(h: float) -> str:
-    if h is None or not np.isfinite(h):
+def class_limits(values, n: int, decimals: int) -> list[float]:
+    """Upper limits of up to ``n`` classes chosen from the data shown: the n-quantiles of the finite values,
+    rounded to ``decimals`` (duplicates dropped), so that the colours separate the places shown whatever the
+    region (a region whose counties all lie within 3 h of a hub is not one colour)."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return [1.0]
+    return sorted(set(np.round(np.quantile(v, np.linspace(0, 1, n + 1)[1:]), decimals).tolist()))
+
+
+def class_colour(v: float, limits: list[float], colours: tuple) -> str:
+    """The colour of the class of ``v`` (``colours`` lowest class first; UNREACHABLE for NaN/inf)."""
+    if v is None or not np.isfinite(v):
         return UNREACHABLE
-    return next(c for limit, c in HOUR_BINS if h <= limit)
+    return colours[min(len(colours) - 1, int(np.searchsorted(limits, v - 1e-9)))]
+
+
+def class_rows(values, limits: list[float], colours: tuple, fmt) -> list[tuple[str, str]]:
+    """Legend rows 'low–high' of each class (the lowest starts at the smallest value shown)."""
+    finite = np.asarray(values, float)
+    finite = finite[np.isfinite(finite)]
+    lows = [float(finite.min()) if finite.size else 0.0] + limits[:-1]
+    return [(c, f"{fmt(lo)}–{fmt(hi)}") for c, lo, hi in zip(colours, lows, limits)]
 
 
 def simplified(gdf: gpd.GeoDataFrame, tol: float) -> gpd.GeoDataFrame:
@@ -265,12 +285,8 @@ def goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceMo
 
 
 def ontime_classes(shares: np.ndarray, n: int = len(ONTIME_COLOURS)) -> list[float]:
-    """Class limits for on-time shares, from the data shown: quantiles of the cities' shares (duplicates
-    dropped), so that the colours separate the cities whatever the region."""
-    finite = shares[np.isfinite(shares)]
-    if finite.size == 0:
-        return [1.0]
-    return sorted(set(np.round(np.quantile(finite, np.linspace(0, 1, n + 1)[1:]), 4)))
+    """Class limits for on-time shares: quantile classes of the cities' shares (class_limits)."""
+    return class_limits(shares, n, 4)
 
 
 def ontime_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[str]) -> None:
@@ -285,8 +301,7 @@ def ontime_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: lis
     by = r.pairs.groupby("origin_node").agg(share=("on_time_share", "mean"), mean=("mean_hours", "mean"))
     limits = ontime_classes(by["share"].to_numpy())
     cols = ONTIME_COLOURS[len(ONTIME_COLOURS) - len(limits):]  # as many colours as classes, greenest on top
-    colour = {k: cols[min(len(cols) - 1, int(np.searchsorted(limits, v - 1e-9)))] if np.isfinite(v) else UNREACHABLE
-              for k, v in by["share"].items()}
+    colour = {k: class_colour(v, limits, cols) for k, v in by["share"].items()}
     fg = folium.FeatureGroup(name=f"Cities: parcels on time within {promise:g} h (standard)", show=False)
     for c in cities(region).itertuples():
         node = f"city:{c.adcode}"
@@ -298,9 +313,8 @@ def ontime_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: lis
                             tooltip=f"{html.escape(c.name)}: {v:.1%} of parcels to {dest} within {promise:g} h "
                                     f"(mean {h:.1f} h)").add_to(fg)
     fg.add_to(fmap)
-    lows = [float(by["share"].min())] + limits[:-1]
     legend.append(legend_html(f"Parcels on time within {promise:g} h (standard, to {dest}; classes: quantiles)",
-                          [(col, f"{lo:.1%}–{hi:.1%}") for col, lo, hi in zip(cols, lows, limits)]))
+                              class_rows(by["share"], limits, cols, "{:.1%}".format)))
 
 
 def comparison_layer(fmap: folium.Map, comparison: dict, legend: list[str]) -> None:
@@ -327,9 +341,11 @@ def comparison_layer(fmap: folium.Map, comparison: dict, legend: list[str]) -> N
 def coverage_layers(fmap: folium.Map, cov, layers: list[str], tol: float, legend: list[str]) -> None:
     """The county choropleth of hours from the nearest hub ('counties') and the service area of each threshold
     ('service_areas') of a geonet.coverage result."""
+    limits = class_limits(cov.counties["hours"], len(HOUR_COLOURS), 1)
+    cols = HOUR_COLOURS[:len(limits)]
     if "counties" in layers:
         c = simplified(cov.counties, tol)
-        c["colour"] = [hour_colour(h) for h in c["hours"]]
+        c["colour"] = [class_colour(h, limits, cols) for h in c["hours"]]
         c["hours_text"] = [f"{h:.1f} h" if np.isfinite(h) else "unreachable" for h in c["hours"]]
         fg = folium.FeatureGroup(name="Counties: hours from nearest hub (road)")
         folium.GeoJson(geojson(c, ["name", "prefecture", "hours_text", "nearest_hub", "colour"]),
@@ -339,17 +355,15 @@ def coverage_layers(fmap: folium.Map, cov, layers: list[str], tol: float, legend
                                                      aliases=["county", "city", "hours from hub", "nearest hub"])
                        ).add_to(fg)
         fg.add_to(fmap)
-        lo = 0
-        rows = []
-        for limit, col in HOUR_BINS:
-            rows.append((col, f"{lo:g}–{limit:g} h" if np.isfinite(limit) else f"> {lo:g} h"))
-            lo = limit
-        legend.append(legend_html("Hours from the nearest hub (truck, road)", rows + [(UNREACHABLE, "unreachable")]))
+        rows = class_rows(c["hours"], limits, cols, lambda h: f"{h:.1f} h")
+        legend.append(legend_html("Hours from the nearest hub (truck, road; classes: quintiles of the counties "
+                                  "shown)", rows + [(UNREACHABLE, "unreachable")]))
     if "service_areas" in layers:
         for r in cov.areas.itertuples():
             fg = folium.FeatureGroup(name=f"Service area ≤ {r.hours:g} h", show=r.hours == max(cov.areas["hours"]))
             geom = shapely.simplify(r.geometry, tol)
-            folium.GeoJson(shapely.geometry.mapping(geom), style_function=lambda f, col=hour_colour(r.hours): {
+            folium.GeoJson(shapely.geometry.mapping(geom), style_function=lambda f, col=class_colour(r.hours, limits,
+                                                                                                       cols): {
                 "color": col, "weight": 2, "fillOpacity": 0.08, "fillColor": col},
                 tooltip=f"within {r.hours:g} h of a hub: {r.counties} counties").add_to(fg)
             fg.add_to(fmap)

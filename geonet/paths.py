@@ -11,7 +11,7 @@ import numpy as np
 
 from .engine import Snapshot
 
-ROAD_EDGE_MODES = {"road", "ferry", "access"}
+ROAD_EDGE_MODES = {"road", "ferry", "access", "customs"}
 KINDS = ("road", "multi")
 
 

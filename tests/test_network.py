@@ -94,6 +94,16 @@ def test_the_plateau_roads_come_out_at_their_cited_lengths_and_take_days(nationa
     assert route("成都", "重庆", graph=national, mode="road").hours < 6  # the basin keeps the national level
 
 
+def test_a_parcel_crossing_the_boundary_of_hong_kong_or_macau_clears_customs():
+    """澳门 -> 香港 over the 港珠澳大桥 clears customs once (a step of NetworkParams.customs_s); 广州 -> 深圳 never."""
+    g = network.build("guangdong", modes=("road",))
+    r = route("澳门", "香港", graph=g, mode="road")
+    customs = [x for x in r.legs if x.mode == "customs"]
+    assert len(customs) == 1 and abs(customs[0].hours - geonet.NetworkParams().customs_s / 3600) < 0.01
+    assert "口岸" in customs[0].from_ and r.hours < 5
+    assert not [x for x in route("广州", "深圳", graph=g, mode="road").legs if x.mode == "customs"]
+
+
 def test_proxy_distance_tracks_detour_factor_times_great_circle(national):
     from geonet.network.geo import great_circle_m
 

@@ -136,7 +136,7 @@ def _check_attributes(G: nx.MultiDiGraph, p: Path) -> None:
     for u, v, d in G.edges(data=True):
         if not d.get("mode"):
             raise DataError(f"network file {p} is not a geonet network: edge {str(u)[:30]} -> {str(v)[:30]} has no "
-                            f"mode (road, rail, air, access, transfer, ferry, connection){hint}")
+                            f"mode (road, rail, air, access, transfer, ferry, connection, customs){hint}")
         t, length = num(d.get("travel_time")), num(d.get("length"))
         if t is None or length is None or t < 0 or length < 0:
             raise DataError(f"network file {p} is not a geonet network: edge {str(u)[:30]} -> {str(v)[:30]} has no "

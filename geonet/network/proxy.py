@@ -13,6 +13,8 @@ import math
 
 import geopandas as gpd
 import networkx as nx
+import shapely
+import shapely.ops
 
 from ..errors import DataError
 from ..layers import admin_layer, layer_path
@@ -75,6 +77,35 @@ def proxy_roads(adcodes: set[str], params: NetworkParams, year: int | None = Non
             tt = length / truck_ms
         attrs = dict(length=round(length, 1), travel_time=round(tt, 1), mode=r.kind, source=SOURCE, proxy=True,
                      route=r.route, name=r.crossing or "", geometry=r.geometry)
-        G.add_edge(road_node(r.u), road_node(r.v), **attrs)
-        G.add_edge(road_node(r.v), road_node(r.u), **{**attrs, "geometry": r.geometry.reverse()})
+        for a, b, geom in ((r.u, r.v, r.geometry), (r.v, r.u, r.geometry.reverse())):
+            if customs_territory(a) == customs_territory(b):
+                G.add_edge(road_node(a), road_node(b), **{**attrs, "geometry": geom})
+            else:
+                _add_boundary(G, a, b, {**attrs, "geometry": geom}, params)
     return G
+
+
+def customs_territory(adcode: str) -> str:
+    """The customs territory of a county: Hong Kong (81), Macau (82) or the mainland."""
+    return adcode[:2] if adcode[:2] in ("81", "82") else "mainland"
+
+
+def _add_boundary(G: nx.MultiDiGraph, a: str, b: str, attrs: dict, params: NetworkParams) -> None:
+    """A road a -> b that crosses a customs boundary (the mainland, Hong Kong, Macau): driven to the boundary,
+    cleared there (a ``customs`` step of NetworkParams.customs_s), driven on; one boundary node pair per
+    direction, at the road's middle."""
+    geom = attrs["geometry"]
+    mid = geom.interpolate(0.5, normalized=True)
+    first, second = (shapely.ops.substring(geom, 0, 0.5, normalized=True),
+                     shapely.ops.substring(geom, 0.5, 1, normalized=True))
+    na, nb = G.nodes[road_node(a)], G.nodes[road_node(b)]
+    name = f"{na['name']}–{nb['name']} 口岸"
+    name_en = f"{na['name_en']}–{nb['name_en']} boundary crossing"
+    gate_in, gate_out = f"border:{a}>{b}:in", f"border:{a}>{b}:out"
+    for n in (gate_in, gate_out):
+        G.add_node(n, x=float(mid.x), y=float(mid.y), mode="road", kind="border", name=name, name_en=name_en)
+    half = {**attrs, "length": round(attrs["length"] / 2, 1), "travel_time": round(attrs["travel_time"] / 2, 1)}
+    G.add_edge(road_node(a), gate_in, **{**half, "geometry": first})
+    G.add_edge(gate_in, gate_out, length=0.0, travel_time=params.customs_s, mode="customs", proxy=True,
+               source="customs clearance (NetworkParams.customs_s)", name=name)
+    G.add_edge(gate_out, road_node(b), **{**half, "geometry": second})

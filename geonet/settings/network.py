@@ -73,6 +73,13 @@ class NetworkParams(Params):
     ferry_kmh: float = param(20.0, "km/h", bounds=SPEED_BOUNDS_KMH["ferry"],
                              rationale="ro-ro ferry speed on listed crossings")
     ferry_wait_s: float = param(3600.0, "s", bounds=(0, 86400), rationale="boarding and waiting at a ferry crossing (1 h)")
+    customs_s: float = param(
+        7200.0, "s", bounds=(0, 2 * 86400),
+        evidence="the Hong Kong-Zhuhai-Macau Bridge's customs in Zhuhai, Hong Kong and Macau clear round the clock "
+                 "(The Straits Times / Xinhua 2018-10-24); the duration is an assumption",
+        rationale="a parcel crossing the boundary between the mainland, Hong Kong and Macau clears customs "
+                  "(declaration, inspection, release of an express consignment): a customs step on every proxy "
+                  "road across the boundary; assumption, 2 h")
     air_block_kmh: float = param(700.0, "km/h", bounds=SPEED_BOUNDS_KMH["air"],
                                  rationale="great-circle distance / (block time - taxi time) for domestic jets")
     air_taxi_s: float = param(1800.0, "s", bounds=(0, 4 * 3600), rationale="taxi-out plus taxi-in per flight (30 min)")
