@@ -58,5 +58,7 @@ def readable(value, unit: str = "") -> str:
     if unit == "s":
         h = value / 3600
         return f"{h:.2f}".rstrip("0").rstrip(".") + " h" + (f" ({value:,.0f} s)" if value % 3600 else "")
+    if isinstance(value, int) and not unit:  # a count or code without a unit (a seed, a year): as written
+        return str(value)
     text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
     return f"{text} {unit}".strip()

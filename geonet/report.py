@@ -38,7 +38,14 @@ border-radius:3px}.proxy{color:#b2182b;font-weight:bold}.charts{display:flex;fle
 .chart{background:white;border:1px solid #ddd;padding:4px}.small{font-size:12px;color:#555}
 iframe{width:100%;height:640px;border:1px solid #999;background:white}.goal{background:white;border:1px solid #ddd;
 padding:8px 12px;margin:12px 0}
+@page{size:A4;margin:12mm 10mm}
+@media print{body{background:white}main{max-width:none;padding:0}h1,h2,h3{break-after:avoid-page}
+.goal>p:first-of-type,h2+p,h3+p{break-before:avoid-page}.chart,tr,svg,iframe,.goal table{break-inside:avoid}
+table{max-width:100%}td,th{overflow-wrap:break-word}iframe{height:600px}.charts{display:block}
+.chart{display:block;margin:6px 0;width:fit-content}}
 """
+PRINT_WIDTH_PX = 718  # A4 (210 mm) less the 10 mm margins, in CSS px (96 per inch): the page is laid out and
+# the map fitted at this width, so that printing does not re-flow it and crop the map's east
 
 
 def _svg(fig) -> str:
@@ -57,8 +64,9 @@ def _plt():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"svg.hashsalt": "geonet", "font.size": 9, "font.family": "DejaVu Sans"})
-    return plt  # chart text is ASCII (ids, pinyin): DejaVu, which matplotlib ships, draws it everywhere
+    plt.rcParams.update({"svg.hashsalt": "geonet", "font.size": 9, "font.family": "DejaVu Sans",
+                         "svg.fonttype": "none"})
+    return plt  # chart text is ASCII (ids, pinyin), kept as text (searchable, printed as text in the PDF)
 
 
 def _ascii(label: str) -> str:
@@ -312,12 +320,15 @@ def report(region: str, out: str | Path, *, scenario: str | Path | None = None,
 
 
 def print_pdf(doc: str, pdf: str | Path) -> Path:
-    """Print an HTML document (a string) to PDF with headless Chromium (A4, backgrounds on), atomically."""
+    """Print an HTML document (a string) to PDF with headless Chromium (A4, backgrounds on), atomically: laid
+    out at the printed width, headings kept with what follows them, charts, table rows and the map unbroken."""
     from .browser import chromium
 
     with chromium("--pdf") as browser:
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})  # laid out as printed
+        page.emulate_media(media="print")
         page.set_content(doc, wait_until="load")
+        page.wait_for_timeout(500)  # the embedded map fits its bounds once its frame has its printed size
         with atomic_path(pdf) as tmp:
-            page.pdf(path=str(tmp), format="A4", print_background=True)
+            page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True)
     return Path(pdf)

@@ -7,6 +7,7 @@ def test_readable_values():
     assert readable(7200.0, "s") == "2 h"
     assert readable(3000, "s") == "0.83 h (3,000 s)"
     assert readable(151400.0) == "151,400" and "e+" not in readable(1.514e5)
+    assert readable(2024) == "2024"  # a seed or a year is not a quantity
     assert readable(1.13, "x great circle") == "1.13 x great circle"
     assert readable({"road": 1800.0}, "s") == "road: 0.5 h (1,800 s)"
     assert readable(("02:00", "12:00")) == "02:00, 12:00" and readable(()) == "none"

@@ -78,6 +78,38 @@ def test_report_opens_offline_with_charts_and_map(browser, liaoning_report, tmp_
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
 
 
+def test_the_pdf_prints_whole_page_by_page(browser, liaoning_report):
+    """No page ends on a heading (it goes with what follows), the map's legend prints, and the map is fitted to
+    the region at the printed width, so that the PDF does not crop its east (丹东)."""
+    import html as html_mod
+    import re
+
+    from pypdf import PdfReader
+
+    from geonet.report import PRINT_WIDTH_PX
+
+    out, pdf = liaoning_report
+    text = out.read_text(encoding="utf-8")
+    heads = {html_mod.unescape(re.sub(r"<[^>]+>", "", h)).strip()
+             for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", text, re.S)}
+    pages = [p.extract_text() or "" for p in PdfReader(pdf).pages]
+    assert len(pages) >= 3
+    for number, page_text in enumerate(pages[:-1], 1):
+        lines = [x.strip() for x in page_text.splitlines() if x.strip()]
+        assert lines and lines[-1] not in heads, f"page {number} ends on the heading {lines[-1]!r}"
+    page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(out.resolve().as_uri(), wait_until="load")
+    page.wait_for_timeout(800)
+    frame = next(f for f in page.frames if f != page.main_frame)
+    west, south, east, north = frame.evaluate("""() => { const m = Object.values(window).find(
+        v => v instanceof L.Map); const b = m.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(),
+        b.getNorth()]; }""")
+    minx, miny, maxx, maxy = geonet.provinces("liaoning").total_bounds
+    assert west <= minx + 0.05 and east >= maxx - 0.05 and south <= miny + 0.05 and north >= maxy - 0.05
+    page.close()
+
+
 def test_report_comparison_side_by_side(tmp_path, cli):
     out = tmp_path / "cmp.html"
     r = cli("report", "--region", "liaoning", "--scenario", str(REPO / "scenarios" / "liaoning.yaml"),
