@@ -106,7 +106,8 @@ def ecdf_chart(g: GoalResult) -> str:
 
 
 def tornado_chart(g: GoalResult) -> str:
-    """Per lever, the share of pairs met across its range (bar), today's share and the target (lines)."""
+    """Per lever, the share of pairs met across its range (bar from its minimum to its maximum, a dip - a value
+    where the share falls and rises again - marked ▼), today's share and the target (lines)."""
     plt = _plt()
     rows = [s for s in g.sensitivity if s.get("values")]
     fig, ax = plt.subplots(figsize=(4.6, 0.35 * len(rows) + 0.9))
@@ -115,13 +116,16 @@ def tornado_chart(g: GoalResult) -> str:
         lo, hi = min(shares), max(shares)
         flips = s["flips_at"] is not None
         ax.barh(i, hi - lo, left=lo, color="#f4a582" if flips else "#92c5de", edgecolor="#555", height=0.6)
-        label = f"{s['parameter']}" + (f" (flips at {s['flips_at']})" if flips else "")
+        dips = [v for v in s["values"] if v["value"] in s.get("dips", [])]  # the curve falls and rises again
+        ax.plot([v["share_met"] for v in dips], [i] * len(dips), "kv", ms=4)
+        label = (f"{s['parameter']}" + (f" (flips at {s['flips_at']})" if flips else "")
+                 + (f" (dip at {', '.join(str(v['value']) for v in dips)})" if dips else ""))
         ax.text(1.02, i, label, va="center", fontsize=7, transform=ax.get_yaxis_transform())
     ax.axvline(g.share_met, color="#2166ac", lw=1.5)
     ax.axvline(g.target_share, color=COLOURS["FAIL"], ls="--", lw=1)
     ax.set_yticks([])
     ax.set_xlim(-0.02, 1.02)
-    ax.set_xlabel("share of pairs meeting the goal (blue: today, red dashed: target)")
+    ax.set_xlabel("share of pairs meeting the goal (blue: today, red dashed: target, ▼ a dip)")
     ax.set_title(f"{g.id}: where the verdict flips", fontsize=9)
     return _svg(fig)
 
