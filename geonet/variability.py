@@ -124,74 +124,92 @@ def simulate(prog: Programs, service: ServiceParams, var: VariabilityParams | No
     stages = np.full((P, 4), np.nan)
     t_cut = hhmm(service.cutoff)
     window = (t_cut - hhmm(service.collection_start)) % DAY
-    R = service.round_duration_s
     for c, lo in enumerate(range(0, P, CHUNK)):
         sl = slice(lo, min(P, lo + CHUNK))
         rng = np.random.default_rng([seed, c])
-        kind, nom, rest = prog.kind[sl], prog.nominal[sl], prog.rest[sl]
-        sched, connect, missable = prog.sched[sl], prog.connect[sl], prog.missable[sl]
+        kind = prog.kind[sl]
         n = kind.shape[0]
         collected = t_cut - rng.random((n, D)) * window
         t = np.full((n, D), t_cut)
         marks = np.full((3, n, D), np.nan)  # left origin, reached destination centre, round started
         for s in range(kind.shape[1]):
-            k = kind[:, s]
-            on = k >= 0
+            on = kind[:, s] >= 0
             if not on.any():
                 break
-            # a departure on a timetable: the parcel's own clock decides which one it catches
-            for sid in np.unique(sched[on, s]):
-                if sid < 0:
-                    continue
-                m = on & (sched[:, s] == sid)
-                times = prog.schedules[sid]
-                dep = next_departures(t[m] + connect[m, s][:, None], times)
-                miss = missable[m, s][:, None] & (rng.random(dep.shape) < var.miss_departure_p)
-                t[m] = np.where(miss, next_departures(dep + 1.0, times), dep)
-            mark = on & (prog.first_move[sl] == s)
-            marks[0, mark] = t[mark]
-            mark = on & (prog.dest_arrival[sl] == s)
-            marks[1, mark] = t[mark]
-            u = rng.random((n, D))
-            dur = np.zeros((n, D))
-            m = k == FIXED
-            if m.any():
-                cv = var.processing_cv
-                if cv > 0:
-                    shape = 1.0 / cv**2
-                    dur[m] = nom[m, s][:, None] * rng.gamma(shape, 1.0 / shape, (int(m.sum()), D))
-                else:
-                    dur[m] = nom[m, s][:, None]
-            for kk, sigma in ((ROAD, var.road_sigma), (RAIL, var.rail_sigma)):
-                m = k == kk
-                if m.any():
-                    f = np.exp(rng.normal(-sigma**2 / 2, sigma, (int(m.sum()), D))) if sigma > 0 else 1.0
-                    dur[m] = nom[m, s][:, None] * f + rest[m, s][:, None]
-            m = k == AIR
-            if m.any():
-                late = u[m] > var.flight_on_time_share
-                delay = rng.exponential(var.flight_delay_mean_s, late.shape) * late
-                dur[m] = nom[m, s][:, None] + delay
-            m = k == ROUND
-            if m.any():
-                marks[2, m] = t[m]
-                fail = rng.random((int(m.sum()), D)) < var.failed_delivery_p
-                sid = sched[m, s]
-                again = np.empty((int(m.sum()), D))
-                for x in np.unique(sid):
-                    mm = sid == x
-                    again[mm] = next_departures(t[m][mm] + R, prog.schedules[x])
-                start = np.where(fail, again, t[m])
-                dur[m] = (start - t[m]) + u[m] * R
-            t += dur  # zero where a pair has no step s
+            _catch_departures(prog, sl, s, on, t, rng, var)
+            for i, when in enumerate((prog.first_move[sl], prog.dest_arrival[sl])):
+                mark = on & (when == s)
+                marks[i, mark] = t[mark]
+            t += _step_durations(prog, sl, s, t, marks, rng, var, service.round_duration_s)  # 0: no step s
         ok = prog.reachable[sl]
         t[~ok] = np.nan
         delivered[sl] = t
         hours[sl] = (t - collected) / 3600
-        b = [collected, marks[0], marks[1], marks[2], t]
-        with warnings.catch_warnings():  # unreachable pairs have no stages
-            warnings.simplefilter("ignore", RuntimeWarning)
-            for i in range(4):
-                stages[sl, i] = np.nanmean(b[i + 1] - b[i], axis=1) / 3600
+        stages[sl] = _stage_hours(collected, marks, t)
         stages[sl][~ok] = np.nan
     return Draws(delivered, hours, stages, seed, D)
+
+
+def _catch_departures(prog: Programs, sl: slice, s: int, on: np.ndarray, t: np.ndarray, rng, var) -> None:
+    """Step ``s`` of the pairs ``sl`` leaves on its timetable: each parcel (clock ``t``, updated in place)
+    catches the first departure after its connection time; one that can be missed (a bank, a round) is missed
+    with VariabilityParams.miss_departure_p and leaves on the next."""
+    sched, connect, missable = prog.sched[sl], prog.connect[sl], prog.missable[sl]
+    for sid in np.unique(sched[on, s]):
+        if sid < 0:
+            continue
+        m = on & (sched[:, s] == sid)
+        times = prog.schedules[sid]
+        dep = next_departures(t[m] + connect[m, s][:, None], times)
+        miss = missable[m, s][:, None] & (rng.random(dep.shape) < var.miss_departure_p)
+        t[m] = np.where(miss, next_departures(dep + 1.0, times), dep)
+
+
+def _step_durations(prog: Programs, sl: slice, s: int, t: np.ndarray, marks: np.ndarray, rng, var,
+                    round_s: float) -> np.ndarray:
+    """Drawn duration (s) of step ``s`` for each parcel of the pairs ``sl``: gamma processing, lognormal road
+    and rail (plus the drivers' rests), flights late with the punctuality share, and a delivery round (of
+    ``round_s``) failed and tried again on the next one; marks when the round starts."""
+    k, nom, rest, sched = prog.kind[sl][:, s], prog.nominal[sl], prog.rest[sl], prog.sched[sl]
+    n, D = t.shape
+    u = rng.random((n, D))
+    dur = np.zeros((n, D))
+    m = k == FIXED
+    if m.any():
+        cv = var.processing_cv
+        if cv > 0:
+            shape = 1.0 / cv**2
+            dur[m] = nom[m, s][:, None] * rng.gamma(shape, 1.0 / shape, (int(m.sum()), D))
+        else:
+            dur[m] = nom[m, s][:, None]
+    for kk, sigma in ((ROAD, var.road_sigma), (RAIL, var.rail_sigma)):
+        m = k == kk
+        if m.any():
+            f = np.exp(rng.normal(-sigma**2 / 2, sigma, (int(m.sum()), D))) if sigma > 0 else 1.0
+            dur[m] = nom[m, s][:, None] * f + rest[m, s][:, None]
+    m = k == AIR
+    if m.any():
+        late = u[m] > var.flight_on_time_share
+        delay = rng.exponential(var.flight_delay_mean_s, late.shape) * late
+        dur[m] = nom[m, s][:, None] + delay
+    m = k == ROUND
+    if m.any():
+        marks[2, m] = t[m]
+        fail = rng.random((int(m.sum()), D)) < var.failed_delivery_p
+        sid = sched[m, s]
+        again = np.empty((int(m.sum()), D))
+        for x in np.unique(sid):
+            mm = sid == x
+            again[mm] = next_departures(t[m][mm] + round_s, prog.schedules[x])
+        start = np.where(fail, again, t[m])
+        dur[m] = (start - t[m]) + u[m] * round_s
+    return dur
+
+
+def _stage_hours(collected: np.ndarray, marks: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Mean hours per pair of the State Post Bureau's four stages: collection to leaving the origin, to the
+    destination centre, to the delivery round, to delivery (NaN where a pair has none)."""
+    b = [collected, marks[0], marks[1], marks[2], t]
+    with warnings.catch_warnings():  # unreachable pairs have no stages
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.column_stack([np.nanmean(b[i + 1] - b[i], axis=1) / 3600 for i in range(4)])
