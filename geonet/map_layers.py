@@ -31,6 +31,7 @@ HOUR_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")  # fewest
 UNREACHABLE = "#4d4d4d"
 MAIN_AIR_AIRLINES = 5  # an air route flown by this many airlines or more (2014) is drawn as a main route
 MODE_STYLE = {"road": ("#7f7f7f", 1.2), "ferry": ("#1f78b4", 2.0), "air": ("#6a3d9a", 1.5), "rail": ("#e31a1c", 2.0)}
+LAYER_STYLE = {**MODE_STYLE, "air_other": (MODE_STYLE["air"][0], 0.8)}  # the air routes below MAIN_AIR_AIRLINES
 
 
 def class_limits(values, n: int, decimals: int) -> list[float]:
@@ -169,7 +170,7 @@ def network_layers(fmap: folium.Map, model: ServiceModel, region: str, legend: l
     G = model.G
     area = shapely.buffer(shapely.union_all(provinces(region).geometry.values), 0.05)
     shapely.prepare(area)
-    feats: dict[str, list] = {k: [] for k in (*MODE_STYLE, "air_other")}
+    feats: dict[str, list] = {k: [] for k in LAYER_STYLE}
     seen = set()
     for u, v, d in G.edges(data=True):
         mode = d.get("mode")
@@ -191,9 +192,7 @@ def network_layers(fmap: folium.Map, model: ServiceModel, region: str, legend: l
     for mode, fs in feats.items():
         if not fs:
             continue
-        col, w = MODE_STYLE.get(mode, MODE_STYLE["air"])
-        if mode == "air_other":
-            w = 0.8
+        col, w = LAYER_STYLE[mode]
         label = {"road": "Network: road (PROXY)" if G.graph.get("proxy") else "Network: road (OSM)",
                  "ferry": "Network: ferries and fixed links",
                  "air": f"Network: air, main routes ({MAIN_AIR_AIRLINES}+ airlines in OpenFlights 2014; express "

@@ -18,6 +18,7 @@ from .join import Snapper, add_access
 from .proxy import proxy_roads
 from .rail import RailService, rail_network, read_services
 from .railways import rail_layer
+from .railways import rail_year as network_year
 
 MODES = ("road", "rail", "air")
 NEIGHBOUR_RING_DEG = 0.5  # proxy roads also take in counties this close to the region (paths may cut across)
@@ -60,8 +61,8 @@ def build(region: str | None = None, *, polygon=None, sources: Mapping[str, str]
     provs = region_provinces(region) if region is not None else None
     area = region_polygon(region) if region is not None else polygon
 
-    year = int(rail_year) if isinstance(rail_year, int) or str(rail_year).isdigit() else None
-    parts = [_roads(sources["road"], region, area, params, year)]
+    year = network_year(rail_year) if rail_year is not None else None  # checked; the default and 'plan' keep all
+    parts = [_roads(sources["road"], region, area, params, year if isinstance(year, int) else None)]
     if "air" in modes:
         ap_provs = set(provs) if provs is not None else None
         if region is None:  # a polygon: the airports inside it

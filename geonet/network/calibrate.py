@@ -59,27 +59,27 @@ def fit_plateau_detour(routes=PLATEAU_ROUTES, params: NetworkParams | None = Non
     lengths, least squares: each route's fastest proxy road path, its km split into plateau edges (either end in
     NetworkParams.plateau_areas) and the rest at the national factor, solved again on the new paths ``rounds``
     times. Returns the factor and each route's modelled km."""
-    from ..geography import cities
+    from ..gazetteer import locate
+    from ..paths import ROAD_EDGE_MODES
     from .build import build
+    from .proxy import on_plateau
 
     params = params or NetworkParams()
-    names = dict(zip(cities(None)["name"].str.replace(r"市$", "", regex=True), cities(None)["adcode"]))
     f = params.detour_factor
     for _ in range(rounds):
         p = params.with_(plateau_detour_factor=f)
         G = build("national", modes=("road",), params=p)
         road = G.edge_subgraph([(u, v, k) for u, v, k, d in G.edges(keys=True, data=True)
-                                if d["mode"] in ("road", "ferry", "access")])
+                                if d["mode"] in ROAD_EDGE_MODES])
         rows = []
         for a, b, km, _ in routes:
-            path = nx.shortest_path(road, f"city:{names[a]}", f"city:{names[b]}", weight="travel_time")
-            inside = outside = 0.0
+            path = nx.shortest_path(road, f"city:{locate(a).code}", f"city:{locate(b).code}", weight="travel_time")
+            km_on = {True: 0.0, False: 0.0}  # km of the path on plateau edges and elsewhere
             for u, v in zip(path[:-1], path[1:]):
                 d = min(road[u][v].values(), key=lambda e: e["travel_time"])
                 codes = [str(G.nodes[n].get("adcode", "")) for n in (u, v)]
-                on = d["mode"] == "road" and any(c.startswith(tuple(p.plateau_areas)) for c in codes)
-                inside, outside = (inside + d["length"] / 1000, outside) if on else (inside, outside + d["length"] / 1000)
-            rows.append((km, inside / f, outside))
+                km_on[d["mode"] == "road" and on_plateau(*codes, p)] += d["length"] / 1000
+            rows.append((km, km_on[True] / f, km_on[False]))
         base = np.array([r[1] for r in rows])
         rest = np.array([r[0] - r[2] for r in rows])
         f = float(base @ rest / (base @ base))

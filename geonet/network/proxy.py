@@ -55,21 +55,19 @@ def proxy_roads(adcodes: set[str], params: NetworkParams, year: int | None = Non
                    name=r["name"], name_en=r["name_en"], adcode=code)
     e = _edges()
     e = e[e["u"].isin(adcodes) & e["v"].isin(adcodes)]
-    if year is not None and "opened" in e:
+    if year is not None:
         e = e[e["opened"] <= year]
     # the zig-zag through county seats is already longer than the great circle: scale the detour so that
     # proxy distances average detour_factor x great circle
     edge_factor = params.detour_factor / inherent_circuity()
     plateau_factor = params.plateau_detour_factor / inherent_circuity()
     truck_ms, plateau_ms = params.proxy_truck_kmh / 3.6, params.plateau_truck_kmh / 3.6
-    plateau = tuple(params.plateau_areas)
     ferry_ms = params.ferry_kmh / 3.6
     for r in e.itertuples():
-        km, hours = getattr(r, "cited_km", math.nan), getattr(r, "cited_hours", math.nan)
         if r.kind == "ferry":  # a ferry's cited length and crossing time where a source gives them, else its speed
-            length = km * 1000 if math.isfinite(km) else r.geom_m
-            tt = (hours * 3600 if math.isfinite(hours) else length / ferry_ms) + params.ferry_wait_s
-        elif r.u.startswith(plateau) or r.v.startswith(plateau):  # mountain roads of the plateau
+            length = r.cited_km * 1000 if math.isfinite(r.cited_km) else r.geom_m
+            tt = (r.cited_hours * 3600 if math.isfinite(r.cited_hours) else length / ferry_ms) + params.ferry_wait_s
+        elif on_plateau(r.u, r.v, params):  # mountain roads of the plateau
             length = r.geom_m * plateau_factor
             tt = length / plateau_ms
         else:
@@ -83,6 +81,12 @@ def proxy_roads(adcodes: set[str], params: NetworkParams, year: int | None = Non
             else:
                 _add_boundary(G, a, b, {**attrs, "geometry": geom}, params)
     return G
+
+
+def on_plateau(u: str, v: str, params: NetworkParams) -> bool:
+    """Whether a road between counties ``u`` and ``v`` (adcodes) has an end on the plateau
+    (NetworkParams.plateau_areas), and so takes the plateau's detour factor and speed."""
+    return u.startswith(tuple(params.plateau_areas)) or v.startswith(tuple(params.plateau_areas))
 
 
 def customs_territory(adcode: str) -> str:
