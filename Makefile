@@ -20,7 +20,7 @@ layers: env
 	@if [ -d "$(SHARED)/data" ] && [ -f "$(SHARED)/seeds/digest.yaml" ]; then \
 		cd layers/build && ../../$(BIN)/python admin.py && ../../$(BIN)/python catalog.py \
 			&& ../../$(BIN)/python proxy_roads.py && ../../$(BIN)/python air.py \
-			&& ../../$(BIN)/python rail.py; \
+			&& ../../$(BIN)/python rail.py && ../../$(BIN)/python demand.py; \
 	else \
 		echo "$(SHARED)/data or $(SHARED)/seeds not found: using the layers shipped in layers/"; \
 	fi

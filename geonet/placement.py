@@ -11,7 +11,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import checks
-from .errors import InputError
+from .demand import demand
+from .errors import DataError, InputError
 from .gazetteer import locate
 from .io import read_text
 from .geography import cities
@@ -35,15 +36,15 @@ def city_matrix(region: str) -> tuple[pd.DataFrame, np.ndarray]:
     return c, T
 
 
-def _demand(c: pd.DataFrame) -> tuple[np.ndarray, str]:
-    pop = c["pop_ne"].astype("float")
-    if pop.notna().all():
-        w = np.outer(pop, pop)
-        return w / w.sum(), "demand: product of Natural Earth populations of the two cities (gravity), normalised"
-    n = len(c)
-    missing = int(pop.isna().sum())
-    return (np.ones((n, n)) / (n * n), f"demand: equal weights (Natural Earth population missing for {missing} "
-                                       f"of {n} cities, so none is used)")
+def _demand(c: pd.DataFrame, region: str) -> tuple[np.ndarray, str]:
+    """Weights of the city pairs: parcels per day between the region's cities (geonet.demand), normalised."""
+    d = demand(region)
+    if list(d.cities["adcode"]) != list(c["adcode"]):
+        raise DataError(f"demand: the cities of {region} differ from the network's")  # pragma: no cover
+    s = d.summary
+    return d.od / d.od.sum(), (f"demand: parcels per day between the region's cities, {s['year']} "
+                               f"({s['within_region_parcels_per_day']:,} of the {s['parcels_per_day']:,} a day "
+                               "its cities send; geonet.demand: cited volumes, population, gravity)")
 
 
 def _candidates(c: pd.DataFrame, path: str | Path | None) -> list[int] | None:
@@ -96,7 +97,7 @@ def optimize_region(region: str, p: int, objective: str = "median", *, hours: fl
         unreachable_note = f"unreachable cities (cost 10,000 h): {', '.join(bad)}"
     else:
         unreachable_note = ""
-    W, demand_note = _demand(c)
+    W, demand_note = _demand(c, region)
     sol, unit = _solve(objective, T, W, p, cand, hours, time_limit)
     bar.update()
     bar.set_postfix_str("comparing with the plan's layout")

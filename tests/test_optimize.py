@@ -131,7 +131,7 @@ def test_region_median_liaoning_equals_enumeration(cli):
 
     res = optimize_region("liaoning", 2, "median", compare_with_plan=False)
     c, T = city_matrix("liaoning")
-    W, _ = _demand(c)
+    W, _ = _demand(c, "liaoning")
     ref, hubs = np.inf, None
     n = len(c)
     for hs in itertools.combinations(range(n), 2):

@@ -3,7 +3,7 @@
 Errors print one line to stderr and exit with code 2 (``--debug`` shows the traceback instead).
 """
 
-from . import places, networks, times, goals, outputs, scenarios, fitting  # noqa: F401 (register the commands)
+from . import places, networks, times, goals, outputs, scenarios, fitting, parcels  # noqa: F401 (register)
 from .app import app, main
 
 __all__ = ["app", "main"]

@@ -2,7 +2,8 @@
 
 ``geonet.settings`` is the one name to import: the parameter records live in submodules (records: ``param()``
 and ``Params.with_()``; network: NetworkParams; service: ServiceParams and the products; variability:
-VariabilityParams) and this module holds the regions, data folders, environment settings and ``describe()``.
+VariabilityParams; demand: DemandParams) and this module holds the regions, data folders, environment settings
+and ``describe()``.
 Scenarios override the records' values; nothing else does.
 """
 
@@ -19,6 +20,7 @@ from .records import SPEED_BOUNDS_KMH, Params, is_hhmm, param  # noqa: F401
 from .service import (_SPB_FIT, _STANDARD_FIT, PRODUCT_RATIONALE, PRODUCTS, SERVICE_RATIONALE,  # noqa: F401
                       ServiceParams, _standard)
 from .variability import VariabilityParams  # noqa: F401
+from .demand import DemandParams  # noqa: F401
 
 VERSION = "0.1.0"
 _PKG = Path(__file__).resolve().parent.parent  # geonet/
@@ -143,7 +145,7 @@ def describe() -> pd.DataFrame:
     variability and the products' values). Used by `geonet goals --explain` and the report."""
     rows = []
     for group, obj in (("network", NetworkParams()), ("service", ServiceParams()),
-                       ("variability", VariabilityParams())):
+                       ("variability", VariabilityParams()), ("demand", DemandParams())):
         for f in fields(obj):
             m = f.metadata
             rows.append({"group": group, "name": f.name, "value": getattr(obj, f.name), "unit": m["unit"],
