@@ -16,7 +16,7 @@ import typer
 from .. import gazetteer, settings
 from ..display import printable
 from ..errors import GeonetError, InputError
-from ..io import describe_os_error, write_text
+from ..io import check_writable, describe_os_error, write_text
 
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
@@ -67,6 +67,14 @@ def _emit(df, fmt: Fmt, out: Optional[Path], table_cols: list[str], json_cols: l
     else:
         write_text(out, text)
         typer.echo(f"wrote {out} ({len(df)} rows)", err=True)
+
+
+def check_csv_out(out: Optional[Path]) -> None:
+    """Refuse, before any long work, an ``--out`` that is not a writable .csv file name."""
+    if out is not None:
+        if out.suffix.lower() != ".csv":
+            raise InputError(f"--out {out.name}: use a .csv file name")
+        check_writable(out)
 
 
 def _note_alternatives(*queries: str) -> None:

@@ -10,8 +10,8 @@ import typer
 
 from ..demand import demand
 from ..errors import InputError
-from ..io import atomic_path, check_writable
-from .app import app
+from ..io import atomic_path
+from .app import app, check_csv_out
 
 DEMAND_COLUMNS = ["adcode", "name", "province", "parcels_out_per_day", "parcels_in_per_day", "source"]
 
@@ -27,10 +27,7 @@ def demand_cmd(
 ) -> None:
     """Parcels per day each city sends and receives, from cited express volumes."""
 
-    if out is not None:
-        if out.suffix.lower() != ".csv":
-            raise InputError(f"--out {out.name}: use a .csv file name")
-        check_writable(out)
+    check_csv_out(out)
     if top < 0:
         raise InputError(f"--top {top}: give 0 (all cities) or a positive number")
     d = demand(region, year, day)

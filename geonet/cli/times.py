@@ -16,7 +16,7 @@ from ..io import atomic_path as _atomic
 from ..matrix import MATRIX_MODES, mode_matrix, od_matrix, place_nodes
 from ..names import in_language
 from ..reliability import PAIR_COLUMNS, reliability
-from .app import _note_alternatives, app, Lang
+from .app import _note_alternatives, app, check_csv_out, Lang
 
 
 @app.command("route")
@@ -144,10 +144,7 @@ def reliability_cmd(
 ) -> None:
     """On-time share, mean/p50/p95 hours and the State Post Bureau's stages for parcels between place sets."""
 
-    if out is not None:
-        if out.suffix.lower() != ".csv":
-            raise InputError(f"--out {out.name}: use a .csv file name")
-        check_writable(out)
+    check_csv_out(out)
     r = reliability(region, origins, destinations, product=product, promise_hours=promise, draws=draws, seed=seed,
                     progress=True)
     if out is not None:
