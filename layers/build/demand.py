@@ -19,7 +19,7 @@ import sys
 import geopandas as gpd
 import pandas as pd
 
-from common import HERE, LAYERS, LAYERS_OUT, package_file
+from common import HERE, LAYERS, LAYERS_OUT, SEEDS, package_file
 from geonet.io import atomic_path
 
 PERIOD_RE = re.compile(r"\d{4}(-H[12]|-Q[1-4]|-\d{2}-\d{2})?")
@@ -29,6 +29,12 @@ UNITS = ("nation", "province", "prefecture", "county")
 def _write_csv(df: pd.DataFrame, name: str) -> None:
     with atomic_path(LAYERS_OUT / name) as tmp:
         df.to_csv(tmp, index=False, lineterminator="\n")
+
+
+def _plan_text(name: str) -> str:
+    """The text of one plan of ../shared/seeds (a plan row's quote must be in it)."""
+    path = SEEDS / name
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def _adcodes() -> dict[tuple[str, str], str]:
@@ -45,9 +51,10 @@ def volumes() -> pd.DataFrame:
     v = pd.read_csv(HERE / "express_volumes.csv", dtype=str, keep_default_na=False)
     codes = _adcodes()
     for r in v.itertuples():
-        if r.unit not in UNITS or not PERIOD_RE.fullmatch(r.period) or not r.url.startswith("http"):
+        plan = r.url.startswith("plan:") and (not SEEDS.is_dir() or r.quote in _plan_text(r.url[5:]))
+        if r.unit not in UNITS or not PERIOD_RE.fullmatch(r.period) or not (r.url.startswith("http") or plan):
             sys.exit(f"error: express_volumes.csv row {r.name} {r.period}: unit must be one of {UNITS}, period "
-                     "YYYY, YYYY-H1/H2, YYYY-Q1..4 or YYYY-MM-DD, url a page")
+                     "YYYY, YYYY-H1/H2, YYYY-Q1..4 or YYYY-MM-DD, url a page or plan:FILE of the seeds quoting it")
         if (r.unit, r.name) not in codes:
             sys.exit(f"error: express_volumes.csv: no unique {r.unit} named {r.name} in the admin layers")
     v.insert(1, "adcode", [codes[(u, n)] for u, n in zip(v["unit"], v["name"])])
