@@ -14,6 +14,7 @@ from .maps import save_map
 from .matrix import od_matrix
 from .datum import gcj02_to_wgs84, wgs84_to_gcj02
 from .demand import Demand, demand
+from .flows import Flows, flows
 from .errors import DataError, GeonetError, GeonetWarning, InputError, OutputError, UnknownNameError
 from .gazetteer import Place, locate
 from .geography import cities, counties, provinces
@@ -24,7 +25,8 @@ from .routing import Route, UnreachableError, journey, route
 from .scenario import Comparison, Result, Scenario, compare
 from .calibration import calibrate_spb, read_spb
 from .reliability import Reliability, reliability
-from .settings import REGIONS, SYSTEMS, VERSION, DemandParams, NetworkParams, ServiceParams, VariabilityParams
+from .settings import REGIONS, SYSTEMS, VERSION, NetworkParams, ServiceParams, VariabilityParams
+from .settings import DemandParams, FlowParams
 from .settings import describe as describe_parameters
 from .validation import calibrate_reference, read_reference, validate
 
@@ -36,5 +38,6 @@ __all__ = [
     "hubs", "journey", "locate", "map", "network", "od_matrix", "plan_hubs", "provinces", "report", "route",
     "save_map", "validate", "read_reference", "calibrate_reference", "calibrate_spb", "read_spb", "Reliability",
     "reliability", "VariabilityParams", "describe_parameters", "Demand", "demand", "DemandParams",
+    "Flows", "flows", "FlowParams",
     "wgs84_to_gcj02",
 ]

@@ -74,6 +74,16 @@ def _national(year: int, day: str) -> pd.Series:
     return row.iloc[0]
 
 
+def peak_day_ratio(year: int) -> float:
+    """The 11 November peak day's national volume over the average day of ``year`` (1.0 where no peak day of
+    that year is cited): demand on the peak day is the average day's, scaled by it, city by city."""
+    try:
+        peak = float(_national(year, "peak")["parcels"])
+    except InputError:
+        return 1.0
+    return peak / (float(_national(year, "average")["parcels"]) / (365 + calendar.isleap(year)))
+
+
 def _cited_shares(year: int) -> dict[str, dict]:
     """adcode -> the share of the nation of each cited province and prefecture city, from its latest cited
     period up to ``year`` (else its earliest later one), with the row it comes from."""

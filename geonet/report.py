@@ -131,14 +131,24 @@ def tornado_chart(g: GoalResult) -> str:
 
 
 def hub_loads_chart(res: Result) -> str:
+    """Parcels per day each hub sorts on an average day and on the 11 November peak, against its capacity."""
     plt = _plt()
-    loads = sorted(((k, v["pairs"]) for k, v in res.hub_loads.items()), key=lambda kv: -kv[1])[:25]
-    fig, ax = plt.subplots(figsize=(4.6, 0.22 * len(loads) + 0.8))
-    ax.barh(range(len(loads)), [v for _, v in loads], color="#4393c3")
-    ax.set_yticks(range(len(loads)), [_ascii(k) for k, _ in loads], fontsize=7)
+    loads = sorted(res.hub_loads.items(), key=lambda kv: -kv[1]["parcels_per_day"])[:25]
+    peak = res.kpis["max_hub_utilisation_peak"] / max(res.kpis["max_hub_utilisation"], 1e-12)
+    fig, ax = plt.subplots(figsize=(4.6, 0.22 * len(loads) + 0.9))
+    y = np.arange(len(loads))
+    avg = np.array([v["parcels_per_day"] for _, v in loads]) / 1e6
+    ax.barh(y, avg * peak, color="#d1e5f0", label="11 November peak")
+    ax.barh(y, avg, color="#4393c3", label="average day")
+    ax.scatter([v["capacity_per_day"] / 1e6 for _, v in loads], y, marker="|", s=120, color="black",
+               label="capacity", zorder=3)
+    over = [i for i, (_, v) in enumerate(loads) if v["utilisation_peak"] > 1]
+    ax.scatter(avg[over] * peak, y[over], marker="x", color=COLOURS["FAIL"], zorder=4, label="over capacity")
+    ax.set_yticks(y, [_ascii(k) for k, _ in loads], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("city pairs routed through the hub")
-    ax.set_title("Hub loads (city OD matrix)", fontsize=9)
+    ax.set_xlabel("million parcels sorted a day")
+    ax.legend(fontsize=6, loc="lower right")
+    ax.set_title("Hub loads and capacity (geonet.flows)", fontsize=9)
     return _svg(fig)
 
 

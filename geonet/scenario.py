@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from .catalog import hubs as catalog_hubs
 from .coverage import coverage
+from .flows import flows
 from .display import TableRepr, network_label, printable
 from .errors import GeonetError, InputError
 from .gazetteer import locate
@@ -240,12 +241,17 @@ class Scenario:
             cov = coverage(self.region, (12, 24), model=m)
             bar.update()
         ok = od[od["reachable"]]
-        pop = cities(None).set_index("name")["pop_ne"]
+        fl = flows(self.region, model=m, on_time=False)
+        hubs = fl.hubs.set_index("id")
+        peak = fl.summary["peak_ratio"]
         loads = {}
         for hid in m.hub_ids.values():
             routed = od[od["via"].str.split(";").apply(lambda v, h=hid: h in v)]
-            origins = routed.loc[routed["via"].str.split(";").str[0] == hid, "origin"].unique()
-            loads[hid] = {"pairs": int(len(routed)), "population_assigned": int(np.nansum(pop.reindex(origins)))}
+            h = hubs.loc[hid]
+            loads[hid] = {"pairs": int(len(routed)), "parcels_per_day": round(float(h["parcels_per_day"])),
+                          "capacity_per_day": round(float(h["capacity_per_day"])),
+                          "utilisation": round(float(h["utilisation"]), 4),
+                          "utilisation_peak": round(float(h["utilisation"]) * peak, 4)}
         kpis = {
             "hubs": len(m.hub_nodes),
             "door_to_door_mean_h": round(float(ok["door_to_door_hours"].mean()), 3),
@@ -253,6 +259,11 @@ class Scenario:
             "network_mean_h": round(float(ok["network_hours"].mean()), 3),
             "pairs_unreachable": int((~od["reachable"]).sum()),
             "line_haul_km_total": round(float(ok["km"].sum()), 1),
+            "parcels_sent_per_day": fl.summary["parcels_per_day"],
+            "truck_km_per_day": fl.summary["truck_km_per_day"],
+            "max_hub_utilisation": round(float(hubs["utilisation"].max()), 4),
+            "max_hub_utilisation_peak": round(float(hubs["utilisation"].max()) * peak, 4),
+            "hubs_over_capacity_peak": int((hubs["utilisation"] * peak > 1).sum()),
         }
         for r in cov.summary.itertuples():
             kpis[f"counties_within_{r.hours:g}h"] = int(r.counties_covered)

@@ -93,6 +93,10 @@ def test_compare_cli_table_flips_and_map(cli, tmp_path):
     assert d["hubs_removed"] == ["gd-jieyang"] and "GD-next-day-province" in d["flips"]
     api = compare(Scenario.from_yaml(SC / "guangdong_1p4p6.yaml"), Scenario.from_yaml(SC / "guangdong_no_jieyang.yaml"))
     assert api.to_dict()["flips"] == d["flips"]
+    kpi = api.table.set_index("kpi")  # parcels side by side: without 揭阳's hub, 汕头's runs over on 11 November
+    assert kpi.loc["hubs_over_capacity_peak", "a"] == 0 and kpi.loc["hubs_over_capacity_peak", "b"] >= 1
+    assert kpi.loc["parcels_sent_per_day", "a"] == kpi.loc["parcels_sent_per_day", "b"] > 0
+    assert api.b.hub_loads["gd-shantou"]["utilisation_peak"] > 1 > api.a.hub_loads["gd-shantou"]["utilisation_peak"]
 
 
 def test_scenario_run_cli_and_bad_file(cli, tmp_path):

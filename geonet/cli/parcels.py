@@ -1,4 +1,4 @@
-"""Commands on parcels: demand (parcels each city sends and receives per day)."""
+"""Commands on parcels: demand (parcels each city sends and receives per day) and flows (through the hubs)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ from typing import Optional
 import typer
 
 from ..demand import demand
+from ..display import network_label
+from ..flows import flows
+from ..scenario import Scenario
 from ..errors import InputError
 from ..io import atomic_path
 from .app import app, check_csv_out
 
+SE = "on_time_se"
 DEMAND_COLUMNS = ["adcode", "name", "province", "parcels_out_per_day", "parcels_in_per_day", "source"]
 
 
@@ -46,3 +50,43 @@ def demand_cmd(
     for r in (rows if top == 0 else rows.head(top)).itertuples():
         typer.echo(f"  {r.name:8s} {r.parcels_out_per_day:>13,.0f} out {r.parcels_in_per_day:>13,.0f} in   {r.source}")
     typer.echo(f"  method: {s['method']}")
+
+
+@app.command("flows")
+def flows_cmd(
+    region: str = typer.Option("national", help="guangdong | liaoning | yrd | national"),
+    scenario: Optional[Path] = typer.Option(None, help="Scenario YAML whose hubs and network carry the flows"),
+    day: str = typer.Option("average", help="average (the year's mean day) | peak (its 11 November)"),
+    year: Optional[int] = typer.Option(None, help="Year of the national volume (default: the latest cited)"),
+    top: int = typer.Option(10, help="Hubs and links to list (0: all)"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Parcels per day through each hub and hub-to-hub link, hub capacity, backlog and on-time share by parcels."""
+
+    if top < 0:
+        raise InputError(f"--top {top}: give 0 (all) or a positive number")
+    model = None
+    if scenario is not None:
+        sc = Scenario.from_yaml(scenario)
+        if sc.region != region:
+            raise InputError(f"--scenario {scenario.name} is for region {sc.region}; pass --region {sc.region}")
+        model = sc.model()
+    f = flows(region, model=model, day=day, year=year)
+    if as_json:
+        typer.echo(json.dumps(f.to_dict(), ensure_ascii=False))
+        return
+    s = f.summary
+    typer.echo(f"flows of {region}, {s['year']} ({'11 November peak day' if day == 'peak' else 'average day'}, "
+               f"{network_label(f.provenance)}): {s['parcels_per_day']:,} parcels a day sent, "
+               f"{s['within_region_parcels_per_day']:,} of them to the region's cities")
+    typer.echo(f"  {s['on_time_share']:.1%} of those parcels within {s['promise_hours']:g} h (standard product, "
+               f"{s['on_time_pairs']:,} pairs{f', s.e. {s[SE]:.1%}' if s[SE] else ''}); "
+               f"line-haul trucks {s['truck_km_per_day']:,} km a day")
+    typer.echo(f"  over capacity: {', '.join(s['hubs_over_capacity']) or 'none'} (capacity: {s['capacity']})")
+    n = None if top == 0 else top
+    for r in f.hubs.sort_values("utilisation", ascending=False).head(n).itertuples():
+        typer.echo(f"  hub {r.name:10s} {r.parcels_per_day:>13,.0f} a day, capacity {r.capacity_per_day:>13,.0f} "
+                   f"({r.utilisation:.0%}){f', backlog {r.backlog_share:.0%} wait a day' if r.backlog_share else ''}")
+    for r in f.links.head(n).itertuples():
+        typer.echo(f"  link {r._1} -> {r.to} ({r.mode}, {r.km:,.0f} km): {r.parcels_per_day:,.0f} a day, "
+                   f"{r.trucks_per_day:,} trucks")

@@ -2,8 +2,8 @@
 
 ``geonet.settings`` is the one name to import: the parameter records live in submodules (records: ``param()``
 and ``Params.with_()``; network: NetworkParams; service: ServiceParams and the products; variability:
-VariabilityParams; demand: DemandParams) and this module holds the regions, data folders, environment settings
-and ``describe()``.
+VariabilityParams; demand: DemandParams; flows: FlowParams) and this module holds the regions, data folders,
+environment settings and ``describe()``.
 Scenarios override the records' values; nothing else does.
 """
 
@@ -21,6 +21,7 @@ from .service import (_SPB_FIT, _STANDARD_FIT, PRODUCT_RATIONALE, PRODUCTS, SERV
                       ServiceParams, _standard)
 from .variability import VariabilityParams  # noqa: F401
 from .demand import DemandParams  # noqa: F401
+from .flows import FlowParams  # noqa: F401
 
 VERSION = "0.1.0"
 _PKG = Path(__file__).resolve().parent.parent  # geonet/
@@ -144,8 +145,8 @@ def describe() -> pd.DataFrame:
     """Every parameter geonet uses: name, value, unit, bounds, rationale, evidence (network, service,
     variability and the products' values). Used by `geonet goals --explain` and the report."""
     rows = []
-    for group, obj in (("network", NetworkParams()), ("service", ServiceParams()),
-                       ("variability", VariabilityParams()), ("demand", DemandParams())):
+    for group, obj in (("network", NetworkParams()), ("service", ServiceParams()), ("variability", VariabilityParams()),
+                       ("demand", DemandParams()), ("flows", FlowParams())):
         for f in fields(obj):
             m = f.metadata
             rows.append({"group": group, "name": f.name, "value": getattr(obj, f.name), "unit": m["unit"],
