@@ -226,3 +226,15 @@ def demand(region: str = "national", year: int | None = None, day: str = "averag
                          "GeoNames place of each city; received by the same population; between cities a doubly "
                          f"constrained gravity model, distance^-{params.distance_decay:g} (geonet.demand)"}
     return Demand(reg.name, sub, od_r, summary)
+
+
+def pair_weights(region: str, pairs: list[tuple[str, str]], year: int | None = None) -> np.ndarray | None:
+    """Parcels per day of each (origin node, destination node) pair between ``region``'s prefecture cities
+    ('city:<adcode>'), from the demand's gravity table; None when a pair is not between two of its cities
+    (counties, hubs: no parcels are modelled below the city)."""
+    d = demand(region, year)
+    idx = {f"city:{a}": i for i, a in enumerate(d.cities["adcode"])}
+    if not pairs or any(o not in idx or t not in idx for o, t in pairs):
+        return None
+    return np.array([d.od[idx[o], idx[t]] for o, t in pairs])
+

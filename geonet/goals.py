@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from .demand import pair_weights
 from .display import TableRepr
 from .errors import DataError, InputError
 from .gazetteer import locate
@@ -54,6 +55,7 @@ class GoalResult(TableRepr):
     quote: str = ""  # the plan's words (digest quote of ``source``)
     verdict_on: str = "capability"  # the figure the verdict rests on: capability (pairs) or outcome (parcels)
     capability_share: float = float("nan")  # best case: share of pairs meeting the goal (= share_met)
+    parcels_share_met: float | None = None  # best case weighted by parcels (geonet.demand); None below cities
     outcome: dict = field(default_factory=dict)  # parcels: product, measure, on_time_share, mean_hours, p95, draws
     deadline_at: str | None = None  # 'D+1 18:00' for a goal with a clock deadline
     outcome_hours: list[float] | None = field(default=None, repr=False)  # simulated hours (sample, for charts)
@@ -72,12 +74,15 @@ class GoalResult(TableRepr):
     def lines(self) -> list[str]:
         """The verdict in words: what was tested, the capability, the outcome and which one decides."""
         when = f"by {self.deadline_at}" if self.deadline_at else f"within {self.threshold_hours:g} h of posting"
-        cap = (f"capability {self.pairs_met}/{self.pairs_total} pairs {when} ({self.share_met:.1%}; missed "
+        parcels = "" if self.parcels_share_met is None else f", {self.parcels_share_met:.1%} of their parcels"
+        cap = (f"capability {self.pairs_met}/{self.pairs_total} pairs {when} ({self.share_met:.1%}{parcels}; missed "
                f"{self.pairs_missed}, unreachable {self.pairs_unreachable})")
         o = self.outcome
         if o:
+            weighted = ("" if o.get("parcels_on_time_share") is None
+                        else f", {o['parcels_on_time_share']:.1%} weighing pairs by their parcels")
             what = (f"mean {o['mean_hours']:.1f} h (limit {self.threshold_hours:g} h)" if o["measure"] == "mean_hours"
-                    else f"{o['on_time_share']:.1%} of parcels on time")
+                    else f"{o['on_time_share']:.1%} of parcels on time{weighted}")
             out = (f"outcome {what}, mean {o['mean_hours']:.1f} h, p95 {o['p95_hours']} h ({o['draws']} parcels "
                    f"per pair, seed {o['seed']})")
         else:
@@ -94,9 +99,10 @@ class GoalResult(TableRepr):
 
 
 def goal_table(results: list[GoalResult]) -> pd.DataFrame:
-    """One row per goal: id, verdict, pairs met / total, share, target, threshold (h)."""
+    """One row per goal: id, verdict, pairs met / total, share (of pairs, of their parcels), target, threshold."""
     return pd.DataFrame([{"goal": g.id, "product": g.product, "verdict": g.verdict, "verdict_on": g.verdict_on,
                           "met": f"{g.pairs_met}/{g.pairs_total}", "share_met": round(g.share_met, 3),
+                          "share_parcels_met": g.parcels_share_met,
                           "parcels_on_time": g.outcome.get("on_time_share"), "mean_hours": g.outcome.get("mean_hours"),
                           "target": g.target_share, "threshold_h": g.threshold_hours, "missed": g.pairs_missed,
                           "unreachable": g.pairs_unreachable} for g in results])
@@ -159,7 +165,9 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5, n_
     basis = goal.get("verdict_on", "capability")
     if basis not in ("capability", "outcome"):
         raise DataError(f"goal {goal['id']}: verdict_on must be capability or outcome, got {basis!r}")
-    out = outcome(goal, m, pairs) if (outcomes or basis == "outcome") and pairs else {}
+    w = pair_weights(region.name, pairs)
+    by_parcels = round(float(w[ok].sum() / w.sum()), 4) if w is not None and w.sum() > 0 else None
+    out = outcome(goal, m, pairs, weights=w) if (outcomes or basis == "outcome") and pairs else {}
     hours = out.pop("hours", None)
     reason = _unattainable(m, limit, strict, cutoff)
     unattainable = bool(reason)
@@ -179,7 +187,7 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5, n_
         product=m.params.product, pairs_missed=n_missed_all, verdict=verdict, unattainable_reason=reason,
         excluded=excluded, missed=missed_rows, binding_steps=dict(sorted(binding.items(), key=lambda kv: -kv[1])),
         sensitivity=sens, pair_hours=[round(float(x), 3) for x in (dlv - t0) / 3600], quote=goal.get("quote", ""),
-        verdict_on=basis, capability_share=round(share, 4), outcome=out,
+        verdict_on=basis, capability_share=round(share, 4), parcels_share_met=by_parcels, outcome=out,
         deadline_at=clock(limit) if "deadline" in goal else None,
         outcome_hours=None if hours is None else _sample(hours), provenance=m.provenance)
 

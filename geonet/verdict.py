@@ -54,10 +54,11 @@ def delivered_s(m: ServiceModel, pairs: list[tuple[str, str]]) -> np.ndarray:
 
 
 def outcome(goal: dict, m: ServiceModel, pairs: list[tuple[str, str]], draws: int = GOAL_DRAWS,
-            seed: int | None = None) -> dict:
-    """The goal's outcome under ``m``'s product: {product, measure, on_time_share, mean_hours, p95_hours,
-    draws, seed, value} with ``value`` the figure the outcome verdict compares (the on-time share, or the mean
-    hours for ``measure: mean_hours``), and ``hours`` (pairs x draws, not for printing)."""
+            seed: int | None = None, weights: np.ndarray | None = None) -> dict:
+    """The goal's outcome under ``m``'s product: {product, measure, on_time_share, parcels_on_time_share,
+    mean_hours, p95_hours, draws, seed, value} with ``value`` the figure the outcome verdict compares (the on-time
+    share, or the mean hours for ``measure: mean_hours``), and ``hours`` (pairs x draws, not for printing).
+    ``weights`` (parcels per pair): parcels_on_time_share weighs each pair's share by its parcels (else None)."""
     _, limit, threshold, _ = deadline(goal, m.params)
     strict = bool(goal.get("strict", False))
     _, dr = outcome_draws(m, pairs, None, draws, seed)
@@ -68,9 +69,12 @@ def outcome(goal: dict, m: ServiceModel, pairs: list[tuple[str, str]], draws: in
         on = met(hours * 3600, threshold * 3600, strict)
     finite = hours[np.isfinite(hours)]
     share = float(on.mean()) if on.size else float("nan")
+    by_parcels = (round(float(np.average(on.mean(axis=1), weights=weights)), 4)
+                  if weights is not None and on.size and weights.sum() > 0 else None)
     mean = float(finite.mean()) if finite.size else float("nan")
     measure = goal.get("measure", "on_time_share")
     return {"product": m.params.product, "measure": measure, "on_time_share": round(share, 4),
+            "parcels_on_time_share": by_parcels,
             "mean_hours": round(mean, 2), "p95_hours": round(float(np.percentile(finite, 95)), 2) if finite.size
             else None, "draws": dr.draws, "seed": dr.seed,
             "value": round(mean, 2) if measure == "mean_hours" else round(share, 4), "hours": hours}

@@ -126,3 +126,12 @@ def test_guangdong_median_placement_weighs_by_parcels_and_keeps_the_two_biggest_
     big = set(geonet.demand("guangdong").cities.nlargest(2, "parcels_out_per_day")["name"])
     assert big == {"广州市", "深圳市"} and big <= set(r["hubs"])
     assert r["demand"].startswith("demand: parcels per day between the region's cities")
+
+
+def test_goals_report_the_share_of_parcels_beside_the_share_of_pairs():
+    res = {g.id: g for g in geonet.goals("liaoning")}
+    city = res["LN-next-day-prefectures"]  # 14 x 13 prefecture pairs: weighed by the demand's parcels
+    assert city.parcels_share_met is not None and 0 <= city.parcels_share_met <= 1
+    assert city.parcels_share_met > city.share_met  # parcels concentrate on the short (沈阳, 大连) pairs
+    assert city.outcome["parcels_on_time_share"] is not None and "of their parcels" in city.lines()[0]
+    assert res["LN-same-day-same-city"].parcels_share_met is None  # county pairs: no parcels below the city
