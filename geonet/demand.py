@@ -191,7 +191,7 @@ class Demand:
 @functools.lru_cache(maxsize=16)
 def _national_demand(year: int, day: str, params: DemandParams) -> tuple[pd.DataFrame, np.ndarray, dict]:
     row = _national(year, day)
-    per_day = float(row["parcels"]) / (1 if day == "peak" else 365 + calendar.isleap(year))
+    per_day = float(row["parcels"]) / (1 if day == "peak" else 365 + calendar.isleap(year)) * params.volume_scale
     c = cities("national").reset_index(drop=True)
     share, src = _generation_shares(c, year)
     pop, _ = _population(c)
@@ -199,7 +199,7 @@ def _national_demand(year: int, day: str, params: DemandParams) -> tuple[pd.Data
     od = gravity(c["parcels_out_per_day"].to_numpy(), c["parcels_in_per_day"].to_numpy(),
                  _distances_km(c, params), params.distance_decay)
     basis = {"national_parcels_per_day": round(per_day), "national_source": f"{row['publisher']}: {row['url']}",
-             "national_period": row["period"]}
+             "national_period": row["period"], "volume_scale": params.volume_scale}
     return c, od, basis
 
 

@@ -146,13 +146,14 @@ def _on_time(m: ServiceModel, nodes: list[str], od: np.ndarray, backlog: dict[st
 
 def flows(region: str = "national", model: ServiceModel | None = None, day: str = "average", year: int | None = None,
           params: FlowParams | None = None, variability: VariabilityParams | None = None,
-          on_time: bool = True) -> Flows:
+          demand_params: DemandParams | None = None, on_time: bool = True) -> Flows:
     """Parcels per day through ``region``'s hubs and links on ``model`` (default: the plan's), on an average day or
-    the 11 November ``day`` ('peak') of ``year``; with ``on_time`` the parcel-weighted on-time share (72 h)."""
-    fp, var = params or FlowParams(), variability or VariabilityParams()
+    the 11 November ``day`` ('peak') of ``year``, from ``demand_params`` (a scenario's volume_scale ...); with
+    ``on_time`` the parcel-weighted on-time share (72 h). Capacities stay those of the plan at today's volume."""
+    fp, var, dp = params or FlowParams(), variability or VariabilityParams(), demand_params or DemandParams()
     reg = resolve(region)
-    year = DemandParams().year if year is None else year
-    d = demand(reg.name, year, day)
+    year = dp.year if year is None else year
+    d = demand(reg.name, year, day, dp)
     m = model or service_model(reg.name)
     nodes = [f"city:{a}" for a in d.cities["adcode"]]
     chains, loads = _routes(m, d)
@@ -181,6 +182,7 @@ def flows(region: str = "national", model: ServiceModel | None = None, day: str 
                "within_region_parcels_per_day": round(float(d.od.sum())),
                "truck_km_per_day": round(float(lk["truck_km_per_day"].sum())),
                "hubs_over_capacity": [f"{r.name} {r.utilisation:.0%}" for r in over.itertuples()],
+               "volume_scale": dp.volume_scale,
                "peak_ratio": round(peak_ratio, 4),
                "demand": d.summary["method"], "capacity": f"NP-F02: {fp.national_peak_capacity_per_day:,.0f} a day "
                                                           "shared by the plan hubs' average-day loads"}

@@ -34,7 +34,7 @@ from .network.railways import rail_year
 from .service import ServiceModel
 from .scenario_file import (ScenarioSpec, base_path, confined, line_of, merge, read_scenario_yaml, service_value,
                             validate_data)
-from .settings import NetworkParams, ServiceParams
+from .settings import DemandParams, FlowParams, NetworkParams, ServiceParams
 
 
 @dataclass
@@ -74,12 +74,14 @@ class Scenario:
         sc._check_network()
         for section, keys, check in (("service", sc.spec.service,
                                       lambda k, v: ServiceParams().with_(**{k: service_value(k, v)})),
-                                     ("network", sc.spec.network.params, lambda k, v: NetworkParams().with_(**{k: v}))):
+                                     ("network", sc.spec.network.params, lambda k, v: NetworkParams().with_(**{k: v})),
+                                     ("demand", sc.spec.demand, lambda k, v: DemandParams().with_(**{k: v})),
+                                     ("flows", sc.spec.flows, lambda k, v: FlowParams().with_(**{k: v}))):
             for k, v in keys.items():
                 try:
                     check(k, v)
                 except InputError as exc:
-                    path_ = (section, k) if section == "service" else ("network", "params", k)
+                    path_ = ("network", "params", k) if section == "network" else (section, k)
                     raise InputError(f"{p}:{line_of(node, path_)}: {'.'.join(path_)}: {exc}") from None
         return sc
 
@@ -189,6 +191,14 @@ class Scenario:
     def network_params(self) -> NetworkParams:
         return NetworkParams().with_(**self.spec.network.params) if self.spec.network.params else NetworkParams()
 
+    def demand_params(self) -> DemandParams:
+        """The demand this scenario's parcels come from (``demand:``: year, volume_scale, distance_decay ...)."""
+        return DemandParams().with_(**self.spec.demand) if self.spec.demand else DemandParams()
+
+    def flow_params(self) -> FlowParams:
+        """How this scenario's parcels load trucks and hubs (``flows:``: national_peak_capacity_per_day ...)."""
+        return FlowParams().with_(**self.spec.flows) if self.spec.flows else FlowParams()
+
     def service_params(self) -> ServiceParams:
         s = {k: service_value(k, v) for k, v in self.spec.service.items()}
         return ServiceParams().with_(**s) if s else ServiceParams()
@@ -241,7 +251,7 @@ class Scenario:
             cov = coverage(self.region, (12, 24), model=m)
             bar.update()
         ok = od[od["reachable"]]
-        fl = flows(self.region, model=m, on_time=False)
+        fl = flows(self.region, model=m, params=self.flow_params(), demand_params=self.demand_params(), on_time=False)
         hubs = fl.hubs.set_index("id")
         peak = fl.summary["peak_ratio"]
         loads = {}

@@ -81,6 +81,8 @@ class ScenarioSpec(BaseModel):
     assignments: dict[str, str] = {}
     service: dict[str, float | str | list[str] | dict[int, float] | bool] = {}
     network: NetworkSpec = NetworkSpec()
+    demand: dict[str, float | int] = {}
+    flows: dict[str, float | int] = {}
 
     @field_validator("name", "description")
     @classmethod

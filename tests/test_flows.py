@@ -74,3 +74,17 @@ def test_flows_cli(cli):
     assert r.returncode == 2 and "pass --region guangdong" in r.stderr
     r = cli("flows", "--region", "liaoning", "--top", "2")
     assert r.returncode == 0 and "over capacity: none" in r.stdout and r.stdout.count("\n  hub ") == 2
+
+
+def test_a_scenario_that_doubles_the_parcels_overloads_every_plan_hub_on_the_peak_day(cli, tmp_path):
+    sc = Scenario.from_yaml(scenarios_dir() / "guangdong_double_peak.yaml")
+    assert sc.demand_params().volume_scale == 2.0
+    f = flows("guangdong", model=sc.model(), day="peak", demand_params=sc.demand_params(), on_time=False)
+    base = flows("guangdong", day="peak", on_time=False)
+    assert f.summary["parcels_per_day"] == pytest.approx(2 * base.summary["parcels_per_day"], abs=2)
+    assert np.allclose(f.hubs["utilisation"], 2 * base.hubs["utilisation"]) and (f.hubs["utilisation"] > 1).all()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nregion: guangdong\nbase: guangdong_1p4p6.yaml\ndemand:\n  volume_scale: -1\n",
+                   encoding="utf-8")
+    r = cli("flows", "--region", "guangdong", "--scenario", str(bad))
+    assert r.returncode == 2 and "bad.yaml:5: demand.volume_scale" in r.stderr and "Traceback" not in r.stderr

@@ -14,7 +14,7 @@ SC = REPO / "scenarios"
 
 
 @pytest.mark.parametrize("name", ["guangdong_1p4p6", "guangdong_no_jieyang", "guangdong_plus_heyuan",
-                                  "guangdong_late_cutoff", "liaoning", "liaoning_jinzhou_west",
+                                  "guangdong_double_peak", "guangdong_late_cutoff", "liaoning", "liaoning_jinzhou_west",
                                   "liaoning_panjin_west", "liaoning_hsr", "yrd", "yrd_tier1_only", "national"])
 def test_shipped_scenarios_load_and_cite_the_digest(name, digest):
     sc = Scenario.from_yaml(SC / f"{name}.yaml")

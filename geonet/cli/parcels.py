@@ -65,13 +65,13 @@ def flows_cmd(
 
     if top < 0:
         raise InputError(f"--top {top}: give 0 (all) or a positive number")
-    model = None
+    model, dp, fp = None, None, None
     if scenario is not None:
         sc = Scenario.from_yaml(scenario)
         if sc.region != region:
             raise InputError(f"--scenario {scenario.name} is for region {sc.region}; pass --region {sc.region}")
-        model = sc.model()
-    f = flows(region, model=model, day=day, year=year)
+        model, dp, fp = sc.model(), sc.demand_params(), sc.flow_params()
+    f = flows(region, model=model, day=day, year=year, params=fp, demand_params=dp)
     if as_json:
         typer.echo(json.dumps(f.to_dict(), ensure_ascii=False))
         return

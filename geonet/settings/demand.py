@@ -28,6 +28,9 @@ class DemandParams(Params):
         0.905, "x radius", bounds=(0.1, 2.0), evidence="geometry: the mean distance between two random points "
                                                         "of a disc of radius r is 128 r / (45 pi) = 0.905 r",
         rationale="a city's parcels to itself (同城) travel the mean distance inside a disc of the city's area")
+    volume_scale: float = param(1.0, "x", bounds=(0.01, 100.0),
+                                rationale="every city's parcels multiplied by this (a scenario lever: growth to "
+                                          "a plan year, or an 11 November that doubles the volume = 2)")
     min_distance_km: float = param(1.0, "km", bounds=(0.1, 100.0),
                                    rationale="floor of every distance in the deterrence function, so that a "
                                              "tiny unit does not take all its own parcels; assumption")
