@@ -1,6 +1,7 @@
 """The layers of geonet's maps, each toggleable and explained in the legend: county choropleth of hours from
 the nearest hub, network links by mode, hubs by tier, the city pairs of a goal (green met / red missed), each
-city's share of mass-market parcels on time (quantile classes), what a scenario comparison changed, and the
+city's share of mass-market parcels on time (quantile classes), the parcels between hubs (line width by parcels)
+and each hub's load against its capacity, what a scenario comparison changed, and the
 city markers and zoom-dependent labels. ``geonet.maps`` assembles them into a page."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from jinja2 import Template
 
 from .catalog import hubs
 from .errors import InputError
+from .flows import flows
 from .geography import cities, provinces
 from .goals import evaluate, goal_book
 from .service import ServiceModel
@@ -32,6 +34,9 @@ UNREACHABLE = "#4d4d4d"
 MAIN_AIR_AIRLINES = 5  # an air route flown by this many airlines or more (2014) is drawn as a main route
 MODE_STYLE = {"road": ("#7f7f7f", 1.2), "ferry": ("#1f78b4", 2.0), "air": ("#6a3d9a", 1.5), "rail": ("#e31a1c", 2.0)}
 LAYER_STYLE = {**MODE_STYLE, "air_other": (MODE_STYLE["air"][0], 0.8)}  # the air routes below MAIN_AIR_AIRLINES
+FLOW_MAX_WEIGHT_PX = 12  # the busiest hub-to-hub link's line width; others by the square root of their parcels
+UTILISATION_CLASSES = ((0.8, "#1a9850", "under 80 %"), (1.0, "#fc8d59", "80-100 %"),
+                       (float("inf"), "#d73027", "over capacity"))  # a hub's peak-day load / its capacity
 
 
 def class_limits(values, n: int, decimals: int) -> list[float]:
@@ -236,6 +241,39 @@ def hub_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[s
     tiers = [(TIER_STYLE[k][0], "tier {}: {}".format(k, " / ".join(sorted(set(h.loc[h["tier_rank"] == k, "tier"])))))
              for k in (1, 2, 3) if (h["tier_rank"] == k).any()]  # the plan's own tier names
     legend.append(legend_html("Hubs by tier", [*tiers, (OTHER_HUB[0], "other named node / site")]))
+
+
+def flows_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list[str]) -> None:
+    """Parcels per day between hubs (both directions on one line, width by parcels) and each hub's load on the
+    11 November peak day against its capacity (geonet.flows)."""
+    f = flows(region, model=model, on_time=False)
+    node = {hid: n for n, hid in model.hub_ids.items()}
+    pair = f.links.assign(key=[tuple(sorted(k)) for k in zip(f.links["from"], f.links["to"])])
+    both = pair.groupby("key").agg(parcels=("parcels_per_day", "sum"), mode=("mode", "first"),
+                                   km=("km", "first"), trucks=("trucks_per_day", "sum"))
+    fg = folium.FeatureGroup(name=f"Parcels between hubs ({f.summary['year']}, average day)")
+    top = float(both["parcels"].max()) if len(both) else 1.0
+    for (a, b), r in both.iterrows():
+        ya, xa = model.G.nodes[node[a]]["y"], model.G.nodes[node[a]]["x"]
+        yb, xb = model.G.nodes[node[b]]["y"], model.G.nodes[node[b]]["x"]
+        folium.PolyLine([[ya, xa], [yb, xb]], weight=max(1.0, FLOW_MAX_WEIGHT_PX * (r.parcels / top) ** 0.5),
+                        color=MODE_STYLE.get(r["mode"], ("#555", 1))[0], opacity=0.7,
+                        tooltip=f"{html.escape(a)} – {html.escape(b)}: {r.parcels:,.0f} parcels a day both ways "
+                                f"({r['mode']}, {r.km:,.0f} km, {r.trucks:,} trucks)").add_to(fg)
+    peak = f.summary["peak_ratio"]
+    for h in f.hubs.itertuples():
+        n = model.G.nodes[node[h.id]]
+        u = h.utilisation * peak
+        col = next(c for lim, c, _ in UTILISATION_CLASSES if u <= lim)
+        folium.CircleMarker([n["y"], n["x"]], radius=12 + 6 * min(u, 1.5), color=col, weight=3, fill=False,
+                            class_name="geonet-flow-hub",
+                            tooltip=f"<b>{html.escape(h.name)}</b>: {h.parcels_per_day:,.0f} parcels a day, "
+                                    f"{h.parcels_per_day * peak:,.0f} on 11 November; capacity "
+                                    f"{h.capacity_per_day:,.0f} ({u:.0%} on the peak day)").add_to(fg)
+    fg.add_to(fmap)
+    legend.append(legend_html("Parcels and hub loads (peak day)",
+                              [(c, f"ring: hub {label}") for _, c, label in UTILISATION_CLASSES]
+                              + [("#555", f"line width: parcels a day (busiest {top / 1e6:.1f} M)")]))
 
 
 def goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceModel, legend: list[str]):

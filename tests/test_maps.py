@@ -32,7 +32,7 @@ def test_region_map_in_chromium(region, tmp_path):
     assert info["hub_markers"] == n_hubs
     overlays = " | ".join(info["overlays"])
     for name in ("Counties: hours from nearest hub", "Service area ≤ 12 h", "Network: road (PROXY)",
-                 "Network: air", f"Hubs: {system} ({n_hubs})", "Goal "):
+                 "Network: air", f"Hubs: {system} ({n_hubs})", "Goal ", "Parcels between hubs"):
         assert name in overlays, (name, overlays)
     _not_blank(tmp_path / "shot.png")
     text = out.read_text(encoding="utf-8")
