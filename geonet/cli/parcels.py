@@ -17,6 +17,12 @@ from ..io import atomic_path
 from .app import app, check_csv_out
 
 SE = "on_time_se"
+DAY_LABEL = {"average": "average day", "peak": "11 November peak day"}
+
+
+def _check_top(top: int) -> None:
+    if top < 0:
+        raise InputError(f"--top {top}: give 0 (all) or a positive number")
 DEMAND_COLUMNS = ["adcode", "name", "province", "parcels_out_per_day", "parcels_in_per_day", "source"]
 
 
@@ -32,8 +38,7 @@ def demand_cmd(
     """Parcels per day each city sends and receives, from cited express volumes."""
 
     check_csv_out(out)
-    if top < 0:
-        raise InputError(f"--top {top}: give 0 (all cities) or a positive number")
+    _check_top(top)
     d = demand(region, year, day)
     if out is not None:
         with atomic_path(out) as tmp:
@@ -42,7 +47,7 @@ def demand_cmd(
         typer.echo(json.dumps(d.to_dict(), ensure_ascii=False))
         return
     s = d.summary
-    typer.echo(f"demand of {region}, {s['year']} ({'11 November peak day' if day == 'peak' else 'average day'}): "
+    typer.echo(f"demand of {region}, {s['year']} ({DAY_LABEL.get(day, day)}): "
                f"{s['parcels_per_day']:,} parcels a day sent, {s['parcels_in_per_day']:,} received; "
                f"{s['within_region_share']:.0%} of those sent stay in the region")
     typer.echo(f"  national {s['national_period']}: {s['national_parcels_per_day']:,} a day ({s['national_source']})")
@@ -63,8 +68,7 @@ def flows_cmd(
 ) -> None:
     """Parcels per day through each hub and hub-to-hub link, hub capacity, backlog and on-time share by parcels."""
 
-    if top < 0:
-        raise InputError(f"--top {top}: give 0 (all) or a positive number")
+    _check_top(top)
     model, dp, fp = None, None, None
     if scenario is not None:
         sc = Scenario.from_yaml(scenario)
@@ -76,7 +80,7 @@ def flows_cmd(
         typer.echo(json.dumps(f.to_dict(), ensure_ascii=False))
         return
     s = f.summary
-    typer.echo(f"flows of {region}, {s['year']} ({'11 November peak day' if day == 'peak' else 'average day'}, "
+    typer.echo(f"flows of {region}, {s['year']} ({DAY_LABEL.get(day, day)}, "
                f"{network_label(f.provenance)}): {s['parcels_per_day']:,} parcels a day sent, "
                f"{s['within_region_parcels_per_day']:,} of them to the region's cities")
     typer.echo(f"  {s['on_time_share']:.1%} of those parcels within {s['promise_hours']:g} h (standard product, "
