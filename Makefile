@@ -41,6 +41,8 @@ demo: layers
 	$(BIN)/geonet goals --region yrd
 	$(BIN)/geonet goals --region national
 	$(BIN)/geonet coverage --region guangdong --hours 2,3,6
+	$(BIN)/geonet demand --region national --top 10
+	$(BIN)/geonet flows --region guangdong --scenario scenarios/guangdong_no_jieyang.yaml --day peak --top 5
 	$(BIN)/geonet map --region guangdong --out maps/guangdong.html
 	$(BIN)/geonet map --region liaoning --out maps/liaoning.html
 	$(BIN)/geonet map --region yrd --out maps/yrd.html
