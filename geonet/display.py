@@ -38,6 +38,12 @@ def network_label(provenance: dict) -> str:
 _CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7f, *range(0x80, 0xa0)]}
 
 
+def percent(x: float) -> str:
+    """A share as a percentage with as many decimals as it needs (0.95 -> '95%', 0.992 -> '99.2%')."""
+    pct = round(float(x) * 100, 6)
+    return f"{x:.0%}" if pct.is_integer() else f"{x:.1%}" if round(pct, 1) == pct else f"{x:.2%}"
+
+
 def printable(text: str) -> str:
     """``text`` with control characters (terminal escapes, bells, C1 codes) written as visible \\xNN escapes:
     a name or an echoed value can never drive the terminal it is printed on."""

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .demand import pair_weights
-from .display import TableRepr
+from .display import TableRepr, percent
 from .errors import DataError, InputError
 from .gazetteer import locate
 from .geography import Region, resolve
@@ -88,7 +88,7 @@ class GoalResult(TableRepr):
         else:
             out = "outcome not simulated"
         target = (f"target mean < {self.threshold_hours:g} h" if o and o.get("measure") == "mean_hours"
-                  else f"target {self.target_share:.0%}")
+                  else f"target {percent(self.target_share)}")
         return [f"{self.verdict} on the {self.verdict_on} ({target}): {cap}; {out}"]
 
     def _table(self) -> pd.DataFrame:

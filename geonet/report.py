@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .calibration import read_spb, targets
-from .display import readable
+from .display import percent, readable
 from .errors import InputError
 from .goals import GoalResult
 from .io import atomic_path, check_writable, refuse_overwriting_inputs
@@ -179,7 +179,7 @@ def _goal_section(g: GoalResult, other: GoalResult | None = None) -> str:
              f"[{e(g.source)}] product {e(g.product)}</span></h3>",
              f"<p>“{e(g.quote)}” — {e(g.description)}</p>",
              f"<p>{g.pairs_met}/{g.pairs_total} pairs within {g.threshold_hours:g} h ({g.share_met:.1%}; target "
-             f"{g.target_share:.0%}); missed {g.pairs_missed}; unreachable {g.pairs_unreachable}"
+             f"{percent(g.target_share)}); missed {g.pairs_missed}; unreachable {g.pairs_unreachable}"
              + (f"; B: {_verdict(other.verdict)} {other.share_met:.1%} ({other.share_met - g.share_met:+.1%})"
                 if other is not None else "") + "</p>",
              f"<p class='small'>{e(g.lines()[0])}</p>"]
@@ -273,7 +273,7 @@ def build_report(region: str, scenario: str | Path | None = None, compare_with: 
     gb = {g.id: g for g in cmp.b.goals} if cmp else {}
     summary = "".join(
         f"<tr><td><a href='#goal-{e(g.id)}'>{e(g.id)}</a></td><td>“{e(g.quote)}”</td><td>{e(g.product)}</td>"
-        f"<td>{g.share_met:.1%} / {g.target_share:.0%}</td>"
+        f"<td>{g.share_met:.1%} / {percent(g.target_share)}</td>"
         f"<td>{g.outcome.get('on_time_share', float('nan')):.1%} ({e(g.verdict_on)})</td><td>{_verdict(g.verdict)}</td>"
         + (f"<td>{_verdict(gb[g.id].verdict)} {gb[g.id].share_met:.1%}</td>" if g.id in gb else "") + "</tr>"
         for g in ra.goals)
