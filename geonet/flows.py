@@ -95,7 +95,11 @@ def _plan_capacity(region: str, year: int, fp: FlowParams) -> tuple[dict[str, fl
     headroom = fp.national_peak_capacity_per_day / d.summary["national_parcels_per_day"]
     cap = {m.hub_ids[h]: v * headroom for h, v in loads.items()}
     tiers = {m.hub_ids[h]: m.hub_tier.get(h) for h in loads}
-    per_tier = {t: float(np.median([c for i, c in cap.items() if tiers[i] == t])) for t in set(tiers.values()) if t}
+    per_tier = {t: float(np.median([c for i, c in cap.items() if tiers[i] == t and c > 0]))
+                for t in set(tiers.values()) if t and any(c > 0 for i, c in cap.items() if tiers[i] == t)}
+    for i, c in cap.items():  # a plan hub no city's parcels reach (义乌: its parcels are 金华's, one city node)
+        if c == 0:
+            cap[i] = per_tier.get(tiers[i], float(np.median([x for x in cap.values() if x > 0])))
     return cap, per_tier, headroom
 
 

@@ -88,3 +88,13 @@ def test_a_scenario_that_doubles_the_parcels_overloads_every_plan_hub_on_the_pea
                    encoding="utf-8")
     r = cli("flows", "--region", "guangdong", "--scenario", str(bad))
     assert r.returncode == 2 and "bad.yaml:5: demand.volume_scale" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_plan_hub_no_city_reaches_is_idle_not_broken():
+    # 义乌 is a county-level city: its parcels are 金华's (one city node), so the YRD's 义乌 hub sorts none
+    f = flows("yrd", on_time=False)
+    yiwu = f.hubs.set_index("id").loc["yrd-yiwu"]
+    assert yiwu["parcels_per_day"] == 0 and yiwu["capacity_per_day"] > 0 and yiwu["utilisation"] == 0
+    assert f.hubs["utilisation"].notna().all()
+    html = geonet.map("yrd", layers=["flows"]).get_root().render()
+    assert "Parcels between hubs" in html and "0 parcels a day" in html  # 义乌's ring: idle
