@@ -14,7 +14,7 @@ PACKAGES = ["geopandas", "shapely", "pyproj", "networkx", "osmnx", "folium", "sc
             "rapidfuzz", "typer", "pydantic", "spopt", "pulp", "dask", "distributed", "playwright", "pyrosm"]
 LAYER_FILES = ["provinces.parquet", "prefectures.parquet", "counties.parquet", "hubs.csv", "proxy_roads.parquet",
                "proxy_roads.json", "airports.csv", "air_routes.csv", "express_lines.csv", "rail_lines.csv",
-               "rail_lines.json", "SOURCES.md"]
+               "rail_lines.json", "express_volumes.csv", "express_rankings.csv", "city_population.csv", "SOURCES.md"]
 
 
 def check_layer(path) -> str | None:
