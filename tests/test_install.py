@@ -21,11 +21,12 @@ def test_wheel_carries_layers_and_works_outside_the_repo(tmp_path):
         assert "geonet/_layers/hubs.csv" in names and "geonet/_layers/counties.parquet" in names
         z.extractall(site)
     code = ("import geonet, geonet.settings as s; print(s.layers_dir()); "
-            "print(len(geonet.hubs('guangdong-1+4+6')), len(geonet.cities('guangdong')))")
+            "print(len(geonet.hubs('guangdong-1+4+6')), len(geonet.cities('guangdong')), "
+            "geonet.demand('liaoning').summary['year'])")
     env = {k: v for k, v in os.environ.items() if k != "GEONET_LAYERS"}
     env["PYTHONPATH"] = str(site)
     r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                        timeout=120)
     assert r.returncode == 0, r.stderr
     where, counts = r.stdout.splitlines()
-    assert where.startswith(str(site)) and counts.split()[1] == "21"
+    assert where.startswith(str(site)) and counts.split()[1] == "21" and counts.split()[2] == "2024"
