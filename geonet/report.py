@@ -244,6 +244,25 @@ def _parcels_section(region: str, model) -> str:
             f"Bureau {e(tg['year'])} ({e(tg['stage_basis'])})</th></tr>{rows}</table>")
 
 
+def _flows_section(res: Result) -> str:
+    """Parcels through the hubs (geonet.flows, from the scenario run): the region's parcels a day, truck-km,
+    and the busiest hubs' loads against their capacity on an average day and on 11 November."""
+    e, k = html.escape, res.kpis
+    rows = "".join(f"<tr><td>{e(h)}</td><td>{v['parcels_per_day']:,}</td><td>{v['capacity_per_day']:,}</td>"
+                   f"<td>{v['utilisation']:.0%}</td><td>{'<b>' if v['utilisation_peak'] > 1 else ''}"
+                   f"{v['utilisation_peak']:.0%}{'</b>' if v['utilisation_peak'] > 1 else ''}</td></tr>"
+                   for h, v in sorted(res.hub_loads.items(), key=lambda kv: -kv[1]["parcels_per_day"])[:10])
+    over = k["hubs_over_capacity_peak"]
+    return (f"<h2>Parcels through the hubs</h2><p>The region's cities send {k['parcels_sent_per_day']:,} parcels a "
+            f"day (geonet.demand: the State Post Bureau's national volume shared by cited city and province figures "
+            f"and population); line-haul trucks run {k['truck_km_per_day']:,} km a day between hubs. Capacity: the "
+            f"national plan's daily peak of 1.2 billion (NP-F02) shared by the plan hubs' loads. The busiest hub "
+            f"runs at {k['max_hub_utilisation']:.0%} on an average day and {k['max_hub_utilisation_peak']:.0%} on "
+            f"11 November; {over} hub{'s' if over != 1 else ''} over capacity then.</p>"
+            "<table><tr><th>hub</th><th>parcels a day</th><th>capacity a day</th><th>average day</th>"
+            f"<th>11 November</th></tr>{rows}</table>")
+
+
 def _map_iframe(region: str, res: Result) -> str:
     from .maps import geonet_map, map_html
 
@@ -300,6 +319,7 @@ def build_report(region: str, scenario: str | Path | None = None, compare_with: 
                      f"<table><tr><th>KPI</th><th>A</th><th>B</th><th>B − A</th></tr>{kpis}</table>"
                      f"<ul>{flips or '<li>no pair flips</li>'}</ul>")
     parts.append(_parcels_section(region, ra.scenario.model()))
+    parts.append(_flows_section(ra))
     parts.append("<h2>Goals: why, and where each verdict flips</h2>")
     parts += [_goal_section(g, gb.get(g.id)) for g in ra.goals]
     parts.append("<h2>Hubs and coverage</h2><div class='charts'>"
