@@ -181,6 +181,17 @@ class Demand:
     od: np.ndarray = field(repr=False)
     summary: dict
 
+    def provinces(self) -> pd.DataFrame:
+        """The cities summed by province: province, cities, parcels_out_per_day, parcels_in_per_day, share of the
+        nation's parcels sent, and whether the province's own total is cited."""
+        cited = {k["name"] for k in _cited_shares(self.summary["year"]).values() if k["unit"] == "province"}
+        g = (self.cities.groupby("province", sort=False)
+             .agg(cities=("adcode", "size"), parcels_out_per_day=("parcels_out_per_day", "sum"),
+                  parcels_in_per_day=("parcels_in_per_day", "sum")).reset_index())
+        g["share_of_nation"] = g["parcels_out_per_day"] / self.summary["national_parcels_per_day"]
+        g["total_cited"] = g["province"].isin(cited)
+        return g.sort_values("parcels_out_per_day", ascending=False).reset_index(drop=True)
+
     def to_dict(self) -> dict:
         cols = ["adcode", "name", "province", "parcels_out_per_day", "parcels_in_per_day", "source"]
         return {"region": self.region, "summary": self.summary,

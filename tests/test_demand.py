@@ -91,6 +91,10 @@ def test_demand_cli_json_csv_and_errors(cli, tmp_path):
     f = tmp_path / "d.csv"
     r = cli("demand", "--region", "yrd", "--out", str(f))
     assert r.returncode == 0 and f.read_text(encoding="utf-8").startswith("adcode,name,province,")
+    r = cli("demand", "--by", "province", "--json")
+    prov = {p["province"]: p for p in json.loads(r.stdout)["provinces"]}
+    assert prov["广东省"]["total_cited"] and prov["广东省"]["share_of_nation"] == pytest.approx(0.2644, abs=1e-4)
+    assert sum(p["parcels_out_per_day"] for p in prov.values()) == pytest.approx(_national(2024) / 366, rel=1e-6)
     r = cli("demand", "--year", "2019")
     assert r.returncode == 2 and "cited years" in r.stderr and "Traceback" not in r.stderr
     r = cli("demand", "--day", "monday")

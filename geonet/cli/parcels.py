@@ -31,26 +31,42 @@ def demand_cmd(
     region: str = typer.Option("national", help="guangdong | liaoning | yrd | national"),
     year: Optional[int] = typer.Option(None, help="Year of the national volume (default: the latest cited)"),
     day: str = typer.Option("average", help="average (the year's mean day) | peak (its 11 November)"),
-    top: int = typer.Option(15, help="Cities to list, largest senders first (0: all)"),
+    top: int = typer.Option(15, help="Cities (or provinces) to list, largest senders first (0: all)"),
+    by: str = typer.Option("city", help="city | province (the cities summed by province)"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
-    out: Optional[Path] = typer.Option(None, help="Write the per-city table to this .csv"),
+    out: Optional[Path] = typer.Option(None, help="Write the per-city (or per-province) table to this .csv"),
 ) -> None:
     """Parcels per day each city sends and receives, from cited express volumes."""
 
     check_csv_out(out)
     _check_top(top)
+    if by not in ("city", "province"):
+        raise InputError(f"--by {by!r}: use city or province")
     d = demand(region, year, day)
+    table = (d.cities[DEMAND_COLUMNS] if by == "city" else d.provinces()).round(
+        {"parcels_out_per_day": 0, "parcels_in_per_day": 0, "share_of_nation": 5})
     if out is not None:
         with atomic_path(out) as tmp:
-            d.cities[DEMAND_COLUMNS].round({"parcels_out_per_day": 0, "parcels_in_per_day": 0}).to_csv(tmp, index=False)
+            table.to_csv(tmp, index=False)
     if as_json:
-        typer.echo(json.dumps(d.to_dict(), ensure_ascii=False))
+        res = d.to_dict()
+        if by == "province":
+            res["provinces"] = table.to_dict(orient="records")
+            del res["cities"]
+        typer.echo(json.dumps(res, ensure_ascii=False))
         return
     s = d.summary
     typer.echo(f"demand of {region}, {s['year']} ({DAY_LABEL.get(day, day)}): "
                f"{s['parcels_per_day']:,} parcels a day sent, {s['parcels_in_per_day']:,} received; "
                f"{s['within_region_share']:.0%} of those sent stay in the region")
     typer.echo(f"  national {s['national_period']}: {s['national_parcels_per_day']:,} a day ({s['national_source']})")
+    if by == "province":
+        for r in (table if top == 0 else table.head(top)).itertuples():
+            typer.echo(f"  {r.province:10s} {r.parcels_out_per_day:>13,.0f} out {r.parcels_in_per_day:>13,.0f} in  "
+                       f"{r.share_of_nation:6.1%} of the nation's ({r.cities} cities; total "
+                       f"{'cited' if r.total_cited else 'not cited: its cities by population'})")
+        typer.echo(f"  method: {s['method']}")
+        return
     rows = d.cities.sort_values("parcels_out_per_day", ascending=False)
     for r in (rows if top == 0 else rows.head(top)).itertuples():
         typer.echo(f"  {r.name:8s} {r.parcels_out_per_day:>13,.0f} out {r.parcels_in_per_day:>13,.0f} in   {r.source}")
