@@ -5,7 +5,8 @@ Method (every figure traceable to a row of layers/express_volumes.csv, each row 
 1. **Nation.** The State Post Bureau's national express volume (快递业务量) of the year, or of its 11 November
    peak day, as reported by Xinhua, People's Daily or China Daily.
 2. **Generated (parcels_out).** A province or city with a published figure keeps its *share of the nation* in the
-   latest period it is cited for (金华 10.4 % in 2022-H1, 揭阳 3.2 % in 2021, 浙江 21.2 % in 2021-H1). What a
+   latest period it is cited for (金华 10.4 % in 2022-H1, 揭阳 3.2 % in 2021, 浙江 21.2 % in 2021-H1, 广东 26.4 %
+   and 辽宁 1.2 % in 2020, from their own plans). What a
    cited province has left after its cited cities, and what the nation has left after every cited unit, is shared
    among the other cities by a population indicator (the largest GeoNames place of each city: an urban-size proxy,
    not a census; layers/city_population.csv). So cities sum to their province and provinces to the nation.
