@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .demand import demand, peak_day_ratio
+from .errors import InputError
 from .geography import resolve
 from .models import service_model
 from .reliability import outcome_draws
@@ -160,6 +161,10 @@ def flows(region: str = "national", model: ServiceModel | None = None, day: str 
     d = demand(reg.name, year, day, dp)
     m = model or service_model(reg.name)
     nodes = [f"city:{a}" for a in d.cities["adcode"]]
+    missing = [n for n in nodes if n not in m.multi.index]
+    if missing:
+        raise InputError(f"flows: the model given has no node for {len(missing)} of {reg.name}'s cities "
+                         f"({missing[0]} ...): pass a model of {reg.name}'s network (its scenario's)")
     chains, loads = _routes(m, d)
     cap, cap_src = _capacity(m, reg.name, d.summary["year"], fp)
     links: dict[tuple[str, str], float] = defaultdict(float)

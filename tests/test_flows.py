@@ -98,3 +98,10 @@ def test_a_plan_hub_no_city_reaches_is_idle_not_broken():
     assert f.hubs["utilisation"].notna().all()
     html = geonet.map("yrd", layers=["flows"]).get_root().render()
     assert "Parcels between hubs" in html and "0 parcels a day" in html  # 义乌's ring: idle
+
+
+def test_flows_refuse_a_model_of_another_region():
+    from geonet.models import service_model
+
+    with pytest.raises(geonet.InputError, match="pass a model of guangdong's network"):
+        flows("guangdong", model=service_model("liaoning"), on_time=False)
