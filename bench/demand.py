@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
 import numpy as np
 
-from geonet.demand import _distances_km, demand, gravity
+from geonet.demand import _distances_km, demand, furness, gravity
 from geonet.geography import cities
 from geonet.settings import DemandParams
+from results import record
 
 
 def loops(O, D, f, iterations: int):
@@ -47,14 +47,7 @@ def main() -> None:
     T = gravity(O, D, km, p.distance_decay)
     t_vec = time.perf_counter() - t
     f = km ** -p.distance_decay
-    # iterations geonet needed: count them by re-running its update until its stopping rule holds
-    a, b, iters = np.ones(len(O)), np.ones(len(D)), 0
-    while True:
-        iters += 1
-        a = np.divide(1.0, f @ (b * D), out=np.zeros_like(O), where=O > 0)
-        b = np.divide(1.0, (a * O) @ f, out=np.zeros_like(D), where=D > 0)
-        if np.allclose(((a * O)[:, None] * f * (b * D)[None, :]).sum(axis=1), O, rtol=1e-9, atol=0):
-            break
+    iters = furness(O, D, f)[1]  # the iterations geonet needed
     k = max(1, min(args.baseline_iterations, iters))
     t = time.perf_counter()
     la, lb = loops(O.tolist(), D.tolist(), f.tolist(), k)
@@ -65,10 +58,7 @@ def main() -> None:
     res = {"cities": len(O), "furness_iterations": iters, "vectorised_s": round(t_vec, 4),
            "loops_baseline_s_scaled": round(t_base, 2), "ratio": round(t_base / t_vec, 1)}
     print(json.dumps(res, indent=1))
-    path = Path(__file__).with_name("results.json")
-    data = json.loads(path.read_text()) if path.is_file() else {}
-    data["demand_gravity_national"] = res
-    path.write_text(json.dumps(data, indent=1) + "\n")
+    record("demand_gravity_national", res)
 
 
 if __name__ == "__main__":

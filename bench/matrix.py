@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
 import numpy as np
 
 from geonet.matrix import od_matrix, place_nodes
 from geonet.models import service_model
+from results import record
 
 
 def main() -> None:
@@ -46,10 +46,7 @@ def main() -> None:
            "per_pair_baseline_s_scaled": round(t_base, 1), "ratio": round(t_base / t_whole, 1),
            "sample_pairs": len(base), "sample_identical": same}
     print(json.dumps(res, indent=1))
-    path = Path(__file__).with_name("results.json")
-    data = json.loads(path.read_text()) if path.is_file() else {}
-    data["county_matrix_national"] = res
-    path.write_text(json.dumps(data, indent=1) + "\n")
+    record("county_matrix_national", res)
     if not same:
         raise SystemExit("the whole-matrix values differ from the per-pair journeys")
 

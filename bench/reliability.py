@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from geonet.places import place_set
 from geonet.settings import VariabilityParams
 from geonet.timing import next_departure  # the scalar per-parcel code
 from geonet.variability import AIR, FIXED, RAIL, ROAD, ROUND, programs, simulate
+from results import record
 
 
 def per_pair(prog, service, var, draws, rng):
@@ -78,10 +78,7 @@ def main() -> None:
            "per_pair_baseline_s_scaled": round(t_base, 1), "ratio": round(t_base / t_vec, 1),
            "reliability_total_s": round(t_j + t_vec, 2)}
     print(json.dumps(res, indent=1))
-    path = Path(__file__).with_name("results.json")
-    data = json.loads(path.read_text()) if path.is_file() else {}
-    data["reliability_spb50"] = res
-    path.write_text(json.dumps(data, indent=1) + "\n")
+    record("reliability_spb50", res)
 
 
 if __name__ == "__main__":

@@ -152,14 +152,19 @@ def gravity(origins: np.ndarray, destinations: np.ndarray, km: np.ndarray, decay
     O, D = np.asarray(origins, float), np.asarray(destinations, float)
     if not np.isclose(O.sum(), D.sum(), rtol=1e-9):
         raise InputError(f"gravity: origins sum to {O.sum():.6g} and destinations to {D.sum():.6g}; they must match")
-    f = np.asarray(km, float) ** -decay
+    return furness(O, D, np.asarray(km, float) ** -decay)[0]
+
+
+def furness(O: np.ndarray, D: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, int]:
+    """The Furness balancing of deterrence ``f`` to row sums ``O`` and column sums ``D``: the table and the
+    iterations it took (until every row sum is within FURNESS_TOL)."""
     a, b = np.ones(len(O)), np.ones(len(D))
-    for _ in range(FURNESS_MAX_ITER):
+    for it in range(1, FURNESS_MAX_ITER + 1):
         a = np.divide(1.0, f @ (b * D), out=np.zeros_like(O), where=O > 0)
         b = np.divide(1.0, (a * O) @ f, out=np.zeros_like(D), where=D > 0)
         T = (a * O)[:, None] * f * (b * D)[None, :]
         if np.allclose(T.sum(axis=1), O, rtol=FURNESS_TOL, atol=0):
-            return T
+            return T, it
     raise DataError("gravity: the Furness balancing did not converge")  # pragma: no cover (positive f always does)
 
 

@@ -96,11 +96,12 @@ def _plan_capacity(region: str, year: int, fp: FlowParams) -> tuple[dict[str, fl
     headroom = fp.national_peak_capacity_per_day / d.summary["national_parcels_per_day"]
     cap = {m.hub_ids[h]: v * headroom for h, v in loads.items()}
     tiers = {m.hub_ids[h]: m.hub_tier.get(h) for h in loads}
-    per_tier = {t: float(np.median([c for i, c in cap.items() if tiers[i] == t and c > 0]))
-                for t in set(tiers.values()) if t and any(c > 0 for i, c in cap.items() if tiers[i] == t)}
-    for i, c in cap.items():  # a plan hub no city's parcels reach (义乌: its parcels are 金华's, one city node)
-        if c == 0:
-            cap[i] = per_tier.get(tiers[i], float(np.median([x for x in cap.values() if x > 0])))
+    positive = {i: c for i, c in cap.items() if c > 0}
+    per_tier = {t: float(np.median([c for i, c in positive.items() if tiers[i] == t]))
+                for t in {tiers[i] for i in positive} if t}
+    fallback = float(np.median(list(positive.values())))
+    # a plan hub no city's parcels reach (义乌: its parcels are 金华's, one city node) takes its tier's median
+    cap = {i: c if c > 0 else per_tier.get(tiers[i], fallback) for i, c in cap.items()}
     return cap, per_tier, headroom
 
 
@@ -134,11 +135,11 @@ def _on_time(m: ServiceModel, nodes: list[str], od: np.ndarray, backlog: dict[st
     pairs = [(nodes[k // len(nodes)], nodes[k % len(nodes)]) for k in pick]
     m = m.for_product("standard")
     m.prepare(list(dict.fromkeys(o for o, _ in pairs)))
-    _, dr = outcome_draws(m, pairs, var, min(var.draws, 200), var.seed)
+    journeys, dr = outcome_draws(m, pairs, var, min(var.draws, 200), var.seed)
     hours = dr.hours.astype(float)
     late = np.zeros_like(hours)
-    for k, (o, d) in enumerate(pairs):
-        for h in m.stops(o, d)[1:-1]:
+    for k, j in enumerate(journeys):
+        for h in j.via:  # the hubs the journey passes (ids)
             p = backlog.get(h, 0.0)
             if p > 0:
                 late[k] += (rng.random(hours.shape[1]) < p) * fp.backlog_delay_s / 3600
@@ -196,7 +197,7 @@ def flows(region: str = "national", model: ServiceModel | None = None, day: str 
                "demand": d.summary["method"], "capacity": f"NP-F02: {fp.national_peak_capacity_per_day:,.0f} a day "
                                                           "shared by the plan hubs' average-day loads"}
     if on_time:
-        backlog = dict(zip(m.hub_nodes, hubs["backlog_share"]))
+        backlog = dict(zip(hubs["id"], hubs["backlog_share"]))
         share, se, n = _on_time(m, nodes, d.od, backlog, fp, var)
         summary.update({"on_time_share": round(share, 4), "on_time_se": round(se, 4), "on_time_pairs": n,
                         "promise_hours": fp.promise_hours})
