@@ -263,7 +263,7 @@ def flows_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: list
     peak = f.summary["peak_ratio"]
     for h in f.hubs.itertuples():
         n = model.G.nodes[node[h.id]]
-        u = float(np.nan_to_num(h.utilisation)) * peak
+        u = h.utilisation * peak
         col = next(c for lim, c, _ in UTILISATION_CLASSES if u <= lim)
         folium.CircleMarker([n["y"], n["x"]], radius=12 + 6 * min(u, 1.5), color=col, weight=3, fill=False,
                             class_name="geonet-flow-hub",
