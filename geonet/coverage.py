@@ -85,7 +85,7 @@ def coverage(region: str, hours: Iterable[float] = (3, 6, 12, 24), *, hub_ids: I
     if not hours:
         raise InputError("coverage needs at least one threshold in hours, e.g. 6,12,24")
     m = model or service_model(region, tuple(hub_ids) if hub_ids is not None else None)
-    snap = m.road if basis == "road" else m.multi
+    snap = m.paths.road if basis == "road" else m.paths.multi
     c = counties(region)
     nodes = [f"county:{a}" for a in c["adcode"]]
     idx = np.array([snap.index.get(n, -1) for n in nodes])

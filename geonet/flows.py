@@ -162,7 +162,7 @@ def flows(region: str = "national", model: ServiceModel | None = None, day: str 
     d = demand(reg.name, year, day, dp)
     m = model or service_model(reg.name)
     nodes = [f"city:{a}" for a in d.cities["adcode"]]
-    missing = [n for n in nodes if n not in m.multi.index]
+    missing = [n for n in nodes if n not in m.paths.multi.index]
     if missing:
         raise InputError(f"flows: the model given has no node for {len(missing)} of {reg.name}'s cities "
                          f"({missing[0]} ...): pass a model of {reg.name}'s network (its scenario's)")
@@ -173,7 +173,7 @@ def flows(region: str = "national", model: ServiceModel | None = None, day: str 
         for a, b in zip(chain, chain[1:]):
             links[(a, b)] += p
     hubs = pd.DataFrame({
-        "id": [m.hub_ids[h] for h in m.hub_nodes], "name": [m.label(h)[0] for h in m.hub_nodes],
+        "id": [m.hub_ids[h] for h in m.hub_nodes], "name": [m.timing.label(h)[0] for h in m.hub_nodes],
         "tier": [m.hub_tier.get(h) for h in m.hub_nodes], "parcels_per_day": [loads[h] for h in m.hub_nodes],
         "capacity_per_day": [cap[h] for h in m.hub_nodes], "capacity_source": [cap_src[h] for h in m.hub_nodes]})
     hubs["utilisation"] = hubs["parcels_per_day"] / hubs["capacity_per_day"]

@@ -175,7 +175,7 @@ def evaluate(goal: dict, model: ServiceModel | None = None, n_worst: int = 5, n_
     ok_verdict = passes(goal, figure, target) if basis == "outcome" else share >= target - 1e-9
     verdict = "UNATTAINABLE" if unattainable and not ok_verdict else ("PASS" if ok_verdict else "FAIL")
     worst_rows, missed_rows, binding = _explain(m, pairs, dlv, ok, limit, n_worst, n_missed)
-    names = {n: m.label(n)[0] for pair in pairs for n in pair}
+    names = {n: m.timing.label(n)[0] for pair in pairs for n in pair}
     sens = []
     if sensitivity:
         sens = sweep(goal, m, share_function(goal, pairs, basis), target)

@@ -151,7 +151,7 @@ def city_layers(fmap: folium.Map, region: str, model: ServiceModel, goal_res, na
         if node not in model.G:
             continue
         row = model.paths.row(node)
-        times = sorted((row[model.multi.index[h]] / 3600, model.hub_ids[h]) for h in hub_nodes)
+        times = sorted((row[model.paths.multi.index[h]] / 3600, model.hub_ids[h]) for h in hub_nodes)
         hub_rows = "".join(f"<tr><td>{html.escape(str(hid))}</td><td>{t:.1f} h</td></tr>"
                            for t, hid in times[: 4 if national else 8] if np.isfinite(t))
         text = (f"<b>{html.escape(r.name)}</b><br><i>network hours to the hubs</i>"

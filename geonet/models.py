@@ -88,13 +88,13 @@ def service_model(region: str, hub_ids: tuple[str, ...] | None = None, params: S
                 raise unknown("hub id", h, list(placed.index))
         hub_rows = placed.loc[list(hub_ids)].reset_index()
     if graph is not None:
-        return ServiceModel(graph, hub_rows, params, net_params)
+        return ServiceModel(graph, hub_rows, params)
     key = (region, tuple(hub_rows["id"]), repr(params), repr(net_params))
     if key in _MODELS:
         _MODELS.move_to_end(key)
         return _MODELS[key]
     G = region_network(region) if net_params is None else build(region, params=net_params)
-    _MODELS[key] = ServiceModel(G, hub_rows, params, net_params)
+    _MODELS[key] = ServiceModel(G, hub_rows, params)
     while len(_MODELS) > MODEL_CACHE_SIZE:
         _MODELS.popitem(last=False)
     return _MODELS[key]

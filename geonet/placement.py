@@ -31,7 +31,7 @@ def city_matrix(region: str) -> tuple[pd.DataFrame, np.ndarray]:
     c = cities(region).reset_index(drop=True)
     nodes = [f"city:{a}" for a in c["adcode"]]
     m.prepare(nodes)
-    idx = np.array([m.multi.index[n] for n in nodes])
+    idx = np.array([m.paths.multi.index[n] for n in nodes])
     T = np.vstack([m.paths.row(n)[idx] for n in nodes]) / 3600
     return c, T
 

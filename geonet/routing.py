@@ -198,7 +198,7 @@ def journey(a: str, b: str, *, region: str, depart: str | None = None, via_hubs:
             mode: str = "multimodal", hub_ids: tuple[str, ...] | None = None, model=None,
             product: str | None = None):
     """Door-to-door journey from ``a`` to ``b`` through the hub system (geonet.service), posted at ``depart``
-    ('HH:MM', default the model's cut-off). Returns a service.Journey: door-to-door hours, delivery time,
+    ('HH:MM', default the model's cut-off). Returns a journeys.Journey: door-to-door hours, delivery time,
     network hours, direct hours (no hubs) and timed legs (depart/arrive/waiting). ``product``: the express
     product to time (geonet.settings.PRODUCTS; default the model's, next-day); ``journey.provenance`` says
     what the answer rests on."""

@@ -231,7 +231,7 @@ class Scenario:
                     raise InputError(f"{self._at('assignments', place)}: {printable(str(hub))[:40]!r} is not a hub "
                                      f"of this scenario (hubs: {', '.join(hub_rows['id'])})")
                 assign[f"{'city' if p.level == 'prefecture' else p.level}:{p.code}"] = hub
-            self._model = ServiceModel(G, hub_rows, self.service_params(), params, assign)
+            self._model = ServiceModel(G, hub_rows, self.service_params(), assign)
         return self._model
 
     def run(self, progress: bool = False, sensitivity: bool = False) -> Result:

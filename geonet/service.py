@@ -15,103 +15,30 @@ Every parameter: geonet.settings.ServiceParams (rationale in SERVICE_RATIONALE).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .display import TableRepr
 from .errors import InputError
+from .journeys import Journey
 from .paths import KINDS, PathCache
-from .settings import NetworkParams, ServiceParams
+from .settings import ServiceParams
 from .timing import (DAY, FIXED_STEPS, TimedLeg, Timing, clock, hhmm, next_departure,  # noqa: F401 (re-exported)
                      next_departures, rail_departures, shift)
-
-@dataclass(repr=False)
-class Journey(TableRepr):
-    """Door-to-door result for one origin-destination pair. Hours are None when unreachable."""
-
-    origin: str
-    destination: str
-    reachable: bool
-    door_to_door_hours: float | None
-    delivered_s: float | None  # seconds after midnight of the posting day D; delivered_at gives 'D+1 18:00'
-    network_hours: float | None
-    direct_hours: float | None
-    km: float | None
-    via: list[str] = field(default_factory=list)
-    legs: list[TimedLeg] = field(default_factory=list)
-    origin_en: str = ""
-    destination_en: str = ""
-    provenance: dict = field(default_factory=dict)  # the network, product and changed parameters (ServiceModel)
-
-    def _title(self) -> str:
-        if not self.reachable:
-            return f"Journey {self.origin} -> {self.destination}: unreachable"
-        return (f"Journey {self.origin} -> {self.destination}: door to door {self.door_to_door_hours:.2f} h, "
-                f"delivered {self.delivered_at}, via {', '.join(self.via) or '-'}")
-
-    def _table(self) -> pd.DataFrame:
-        return pd.DataFrame([{"depart": x.depart_at, "arrive": x.arrive_at, "hours": round(x.hours, 2),
-                              "step": x.describe(), "km": round(x.km, 1)} for x in self.legs])
-
-    @property
-    def delivered_at(self) -> str | None:
-        """Delivery time as the CLI shows it: 'D+1 18:00'."""
-        return None if self.delivered_s is None else clock(self.delivered_s)
-
-    @property
-    def critical_leg(self) -> TimedLeg | None:
-        """The step that decides the delivery time: the longest leg that is not a fixed step (processing,
-        sorting, the round itself) - line-haul, a wait for a departure or the wait for the delivery round."""
-        moving = [x for x in self.legs if x.mode not in FIXED_STEPS]
-        return max(moving, key=lambda x: x.hours) if moving else None
-
-    def binding_step(self, deadline_s: float | None = None) -> str:
-        """The deciding step in words: 'ready D+1 16:25, after the 14:00 round: waits 15.6 h for the D+2 08:00
-        round', 'waits 6.8 h at 北京机场 (NAY) for the 08:00 air departure', 'road 浑南区 -> 西岗区 takes 6.6 h'."""
-        if not self.reachable:
-            return "no path on this network"
-        c = self.critical_leg
-        if c is None:
-            return "fixed steps only"
-        if c.mode == "wait for delivery round":
-            text = f"ready {c.depart_at}, waits {c.hours:.1f} h at {c.from_} for the {c.arrive_at} delivery round"
-        elif c.waiting:
-            text = f"waits {c.hours:.1f} h at {c.from_} for the {c.arrive_at[-5:]} {c.mode.removeprefix('wait for ')} departure"
-        else:
-            text = f"{c.mode} {c.from_} -> {c.to} takes {c.hours:.1f} h"
-        if deadline_s is not None and self.delivered_s is not None and self.delivered_s > deadline_s + 1e-6:
-            late = (self.delivered_s - deadline_s) / 3600
-            text += f"; delivered {self.delivered_at}, {late:.1f} h after {clock(deadline_s)}"
-        return text
-
-    def to_dict(self) -> dict:
-        crit = self.critical_leg
-        return {"origin": self.origin, "destination": self.destination, "reachable": self.reachable,
-                "door_to_door_hours": None if self.door_to_door_hours is None else round(self.door_to_door_hours, 3),
-                "delivered_at": self.delivered_at,
-                "network_hours": None if self.network_hours is None else round(self.network_hours, 3),
-                "direct_hours": None if self.direct_hours is None else round(self.direct_hours, 3),
-                "km": None if self.km is None else round(self.km, 1), "via": self.via,
-                "critical_leg": crit.to_dict() if crit else None, "binding_step": self.binding_step(),
-                "legs": [x.to_dict() for x in self.legs], "provenance": self.provenance}
-
 
 class ServiceModel:
     """Door-to-door times on one network for one hub set under one set of service parameters."""
 
     def __init__(self, G: nx.MultiDiGraph, hubs: pd.DataFrame, params: ServiceParams | None = None,
-                 net_params: NetworkParams | None = None, assignments: dict[str, str] | None = None,
-                 paths: PathCache | None = None):
+                 assignments: dict[str, str] | None = None, paths: PathCache | None = None):
         """hubs: rows with ``id`` and ``tier_rank`` and optionally ``node`` (default ``hub:ID``, a catalog hub)
         and ``prefecture_adcode`` (the city the hub lies in); every node must be in ``G``.
         assignments: optional {place node -> hub id} overriding nearest-hub. paths: a PathCache to share."""
         self.G = G
         self.params = params or ServiceParams()
-        self.net_params = net_params or NetworkParams()
         if len(hubs) == 0:
             raise InputError("the hub set is empty: give at least one hub")
         nodes = list(hubs["node"]) if "node" in hubs else [f"hub:{h}" for h in hubs["id"]]
@@ -154,7 +81,7 @@ class ServiceModel:
     def with_params(self, params: ServiceParams) -> ServiceModel:
         """The same network, hubs and cached paths under other service parameters (re-timed, not re-searched)."""
         assign = {k: self.hub_ids[v] for k, v in self.assignments.items()}
-        return ServiceModel(self.G, self.hubs, params, self.net_params, assign, self.paths)
+        return ServiceModel(self.G, self.hubs, params, assign, self.paths)
 
     def for_product(self, product: str) -> ServiceModel:
         """The same network, hubs and paths under ``product`` (PRODUCTS); a scenario's changes to the service
@@ -163,18 +90,6 @@ class ServiceModel:
         return self if params == self.params else self.with_params(params)
 
     # ------------------------------------------------------------------ searches (geonet.paths)
-    @property
-    def road(self):
-        return self.paths.road
-
-    @property
-    def multi(self):
-        return self.paths.multi
-
-    @property
-    def _rows(self):
-        return self.paths._rows
-
     def prepare(self, sources, kinds: tuple[str, ...] = KINDS) -> None:
         """Run the one-to-all searches (road-only and multimodal) from every source not yet searched."""
         self.paths.prepare(sources, kinds)
@@ -189,7 +104,7 @@ class ServiceModel:
             return self.assignments[node]
         if node in self.sort_s:
             return node  # a hub's own city is served by the hub itself
-        idx = self.multi.index
+        idx = self.paths.multi.index
         if outbound:
             row = self.paths.row(node)
             t = [row[idx[h]] for h in self.hub_nodes]
@@ -205,9 +120,6 @@ class ServiceModel:
         return place.startswith("city:") and self.hub_city.get(hub) == place.split(":", 1)[1]
 
     # ------------------------------------------------------------------ timed legs (geonet.timing)
-    def label(self, node: str) -> tuple[str, str]:
-        return self.timing.label(node)
-
     def segment(self, a: str, b: str, t: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:
         """Line-haul a -> b ready at t: the better of the road-only and the fastest multimodal path, after
         waiting for the trunk departure bank (products with ``trunk_departures``) and for flights and trains
@@ -224,7 +136,7 @@ class ServiceModel:
             if legs:
                 legs[0] = replace(legs[0], schedule=self.banks)
             if dep > t + 1:
-                zh, en = self.label(a)
+                zh, en = self.timing.label(a)
                 legs.insert(0, TimedLeg(zh, zh, "wait for trunk", t, dep, 0.0, True, en, en))
             return legs, seg[1]
         return self._segment(a, b, t, road_only)
@@ -346,7 +258,7 @@ class ServiceModel:
         """Door-to-door journey between two place nodes (e.g. 'city:440100'), posted at the cut-off of day D
         (``cutoff`` 'HH:MM' overrides the product's); ``road_only`` forbids air and rail."""
         p = self.params
-        (name_o, en_o), (name_d, en_d) = self.label(o), self.label(d)
+        (name_o, en_o), (name_d, en_d) = self.timing.label(o), self.timing.label(d)
         t0 = hhmm(cutoff or p.cutoff)
         road_only = road_only or p.road_only
         net = self.network_seconds(o, d)
@@ -425,7 +337,7 @@ class ServiceModel:
         t0 = hhmm(p.cutoff)
         self.prepare(origins, ("multi",))  # road-only rows: from the hubs (segments), searched when needed
         nO = len(origins)
-        d_idx = np.array([self.multi.index[d] for d in destinations])
+        d_idx = np.array([self.paths.multi.index[d] for d in destinations])
         network = np.vstack([self.paths.row(o)[d_idx] for o in origins]) / 3600
         ho = [self.hub_of(o, True) for o in origins]
         hd = [self.hub_of(d, False) for d in destinations]

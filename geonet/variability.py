@@ -67,7 +67,7 @@ def _kind(mode: str) -> int:
 
 
 def programs(journeys: list, banks: tuple = ()) -> Programs:
-    """Programs of ``journeys`` (geonet.service.Journey); ``banks``: the trunk departure times (s) of the
+    """Programs of ``journeys`` (geonet.journeys.Journey); ``banks``: the trunk departure times (s) of the
     product, whose departures can be missed like a delivery round's."""
     steps = [[x for x in j.legs if not x.waiting] if j.reachable else [] for j in journeys]
     P, S = len(steps), max([len(s) for s in steps] + [1])

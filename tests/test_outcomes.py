@@ -13,7 +13,7 @@ from geonet import settings
 from geonet.calibration import read_spb, targets
 from geonet.models import service_model
 from geonet.settings import NetworkParams
-from geonet.service import Journey
+from geonet.journeys import Journey
 from geonet.timing import DAY, TimedLeg, Timing, next_departure
 from geonet.timing import next_departures
 from geonet.variability import programs, simulate
