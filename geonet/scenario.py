@@ -31,6 +31,7 @@ from .network.air import air_line_problem, airport_codes
 from .network.rail import declared_service, read_services
 from .names import unknown
 from .network.railways import rail_year
+from .sensitivity import describe
 from .service import ServiceModel
 from .scenario_file import (ScenarioSpec, base_path, confined, line_of, merge, read_scenario_yaml, service_value,
                             validate_data)
@@ -302,6 +303,17 @@ class Result(TableRepr):
                 "hubs": list(self.scenario.model().hub_ids.values()), "kpis": self.kpis, "hub_loads": self.hub_loads,
                 "goals": [g.to_dict() for g in self.goals]}
 
+    def lines(self) -> list[str]:
+        """The run as the CLI prints it: the hubs, every KPI, each goal's verdict and, when swept, its levers."""
+        out = [f"scenario {self.scenario.name} ({self.scenario.region}; "
+               f"{network_label(self.scenario.model().provenance)}): hubs {', '.join(self.to_dict()['hubs'])}"]
+        out += [f"  {k:42s} {v}" for k, v in self.kpis.items()]
+        for g in self.goals:
+            out.append(f"  {g.verdict} {g.id} ({g.product}): {g.pairs_met}/{g.pairs_total} ({g.share_met:.1%}, "
+                       f"target {g.target_share:.0%}); missed {g.pairs_missed}, unreachable {g.pairs_unreachable}")
+            out += [f"      sensitivity: {describe(lever)}" for lever in g.sensitivity]
+        return out
+
     def _title(self) -> str:
         return (f"Result of scenario {self.scenario.name!r} ({self.scenario.region}, "
                 f"{network_label(self.scenario.model().provenance)}): "
@@ -310,6 +322,13 @@ class Result(TableRepr):
 
     def _table(self) -> pd.DataFrame:
         return goal_table(self.goals)
+
+
+def kpi_lines(table: pd.DataFrame) -> list[str]:
+    """KPI rows (columns kpi, a, b, delta) as aligned text lines: A, B and B - A to four significant digits."""
+    fmt = lambda v: "-" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))  # noqa: E731
+    return [f"  {r.kpi:42s} {fmt(r.a):>12s} {fmt(r.b):>12s} {'' if r.delta is None else f'{r.delta:+.4g}':>10s}"
+            for r in table.itertuples()]
 
 
 @dataclass(repr=False)
@@ -330,6 +349,26 @@ class Comparison(TableRepr):
                 "goals": {g.id: {"a": g.verdict, "b": gb.verdict, "sensitivity_a": g.sensitivity,
                                  "sensitivity_b": gb.sensitivity}
                           for g in self.a.goals for gb in self.b.goals if gb.id == g.id}}
+
+    def lines(self) -> list[str]:
+        """The comparison as the CLI prints it: KPIs side by side with B - A, the hubs added and removed, the pairs
+        that flip per goal (up to 8 each way) and, when swept, each goal's levers in A and B."""
+        out = [f"A = {self.a.scenario.name}", f"B = {self.b.scenario.name}   ({self.b.scenario.region}; "
+               f"{network_label(self.b.scenario.model().provenance)})", f"  {'kpi':42s} {'A':>12s} {'B':>12s} {'B - A':>10s}"]
+        out += kpi_lines(self.table)
+        out.append(f"hubs added: {', '.join(self.added) or '-'}; removed: {', '.join(self.removed) or '-'}")
+        for gid, f in self.flips.items():
+            if f["now_met"] or f["now_missed"]:
+                out.append(f"{gid}: {len(f['now_met'])} pairs now meet it, {len(f['now_missed'])} now miss it")
+                out += [f"    now missed: {o} -> {d}" for o, d in f["now_missed"][:8]]
+                out += [f"    now met:    {o} -> {d}" for o, d in f["now_met"][:8]]
+        for ga in self.a.goals:
+            gb = next((g for g in self.b.goals if g.id == ga.id), None)
+            if gb is not None and (ga.sensitivity or gb.sensitivity):
+                out.append(f"{ga.id}: A {ga.verdict}, B {gb.verdict}")
+                for la, lb in zip(ga.sensitivity, gb.sensitivity):
+                    out += [f"    A {describe(la)}", f"    B {describe(lb)}"]
+        return out
 
     def _title(self) -> str:
         n = sum(len(f["now_met"]) + len(f["now_missed"]) for f in self.flips.values())

@@ -84,15 +84,16 @@ def test_semantic_errors(tmp_path):
 def test_compare_cli_table_flips_and_map(cli, tmp_path):
     out = tmp_path / "cmp.html"
     r = cli("scenario", "compare", str(SC / "guangdong_1p4p6.yaml"), str(SC / "guangdong_no_jieyang.yaml"),
-            "--map", str(out))
+            "--map", str(out), "--json")
     assert r.returncode == 0, r.stderr
-    assert "door_to_door_mean_h" in r.stdout and "removed: gd-jieyang" in r.stdout
-    assert out.is_file() and "Scenario comparison" in out.read_text(encoding="utf-8")
-    r = cli("scenario", "compare", str(SC / "guangdong_1p4p6.yaml"), str(SC / "guangdong_no_jieyang.yaml"), "--json")
+    page = out.read_text(encoding="utf-8")
+    assert "Scenario comparison" in page and "Network: rail" in page  # the plan's network: road, rail and air
     d = json.loads(r.stdout)
     assert d["hubs_removed"] == ["gd-jieyang"] and "GD-next-day-province" in d["flips"]
     api = compare(Scenario.from_yaml(SC / "guangdong_1p4p6.yaml"), Scenario.from_yaml(SC / "guangdong_no_jieyang.yaml"))
     assert api.to_dict()["flips"] == d["flips"]
+    text = "\n".join(api.lines())  # what `scenario compare` prints without --json
+    assert "door_to_door_mean_h" in text and "removed: gd-jieyang" in text and "GD-next-day-province:" in text
     kpi = api.table.set_index("kpi")  # parcels side by side: without 揭阳's hub, 汕头's runs over on 11 November
     assert kpi.loc["hubs_over_capacity_peak", "a"] == 0 and kpi.loc["hubs_over_capacity_peak", "b"] >= 1
     assert kpi.loc["parcels_sent_per_day", "a"] == kpi.loc["parcels_sent_per_day", "b"] > 0
@@ -100,10 +101,12 @@ def test_compare_cli_table_flips_and_map(cli, tmp_path):
 
 
 def test_scenario_run_cli_and_bad_file(cli, tmp_path):
-    r = cli("scenario", "run", str(SC / "liaoning_hsr.yaml"), "--json")
+    r = cli("scenario", "run", str(SC / "liaoning_hsr.yaml"), "--json", "--sensitivity")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["kpis"]["goal_share:LN-next-day-prefectures"] >= 0 and "ln-shenyang" in d["hubs"]
+    for g in d["goals"]:  # each verdict swept over its levers: the values tried and the share met at each
+        assert g["sensitivity"] and all(len(s["values"]) >= 3 or s.get("note") for s in g["sensitivity"]), g["id"]
     bad = _write(tmp_path, "name: x\nregion: guangdong\nhubs: 5\n")
     r = cli("scenario", "run", str(bad))
     assert r.returncode == 2 and f"{bad}:3: hubs" in r.stderr and "Traceback" not in r.stderr

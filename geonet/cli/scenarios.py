@@ -16,22 +16,12 @@ from ..io import check_writable, read_text, refuse_overwriting_inputs
 from ..maps import geonet_map, save_map
 from ..optimize import HubInstance, PHubMedian
 from ..placement import optimize_region
-from ..scenario import compare, Scenario
-from ..sensitivity import describe
+from ..scenario import compare, kpi_lines, Scenario
 from .app import app
 
 
 sc_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Run and compare hub-layout scenarios.")
 app.add_typer(sc_app, name="scenario")
-
-
-def _kpi_lines(table) -> list[str]:
-    out = []
-    for r in table.itertuples():
-        fmt = lambda v: "-" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))  # noqa: E731
-        d = "" if r.delta is None else f"{r.delta:+.4g}"
-        out.append(f"  {r.kpi:42s} {fmt(r.a):>12s} {fmt(r.b):>12s} {d:>10s}")
-    return out
 
 
 @sc_app.command("run")
@@ -42,19 +32,7 @@ def scenario_run(path: Path = typer.Argument(..., help="Scenario YAML"),
     """Run one scenario: goal table and KPIs."""
 
     res = Scenario.from_yaml(path).run(progress=True, sensitivity=sensitivity)
-    if as_json:
-        typer.echo(json.dumps(res.to_dict(), ensure_ascii=False))
-        return
-    label = network_label(res.scenario.model().provenance)
-    typer.echo(f"scenario {res.scenario.name} ({res.scenario.region}; {label}): hubs "
-               f"{', '.join(res.to_dict()['hubs'])}")
-    for k, v in res.kpis.items():
-        typer.echo(f"  {k:42s} {v}")
-    for g in res.goals:
-        typer.echo(f"  {g.verdict} {g.id} ({g.product}): {g.pairs_met}/{g.pairs_total} ({g.share_met:.1%}, "
-                   f"target {g.target_share:.0%}); missed {g.pairs_missed}, unreachable {g.pairs_unreachable}")
-        for lever in g.sensitivity:
-            typer.echo(f"      sensitivity: {describe(lever)}")
+    typer.echo(json.dumps(res.to_dict(), ensure_ascii=False) if as_json else "\n".join(res.lines()))
 
 
 @sc_app.command("compare")
@@ -75,29 +53,7 @@ def scenario_compare(
     if map_out is not None:
         save_map(geonet_map(sb.region, model=sb.model(), comparison=cmp.map_changes()), map_out)
         typer.echo(f"wrote {map_out}", err=True)
-    if as_json:
-        typer.echo(json.dumps(cmp.to_dict(), ensure_ascii=False))
-        return
-    typer.echo(f"A = {sa.name}\nB = {sb.name}   ({sb.region}; {network_label(sb.model().provenance)})")
-    typer.echo(f"  {'kpi':42s} {'A':>12s} {'B':>12s} {'B - A':>10s}")
-    for line in _kpi_lines(cmp.table):
-        typer.echo(line)
-    typer.echo(f"hubs added: {', '.join(cmp.added) or '-'}; removed: {', '.join(cmp.removed) or '-'}")
-    for gid, f in cmp.flips.items():
-        if f["now_met"] or f["now_missed"]:
-            typer.echo(f"{gid}: {len(f['now_met'])} pairs now meet it, {len(f['now_missed'])} now miss it")
-            for o, d in f["now_missed"][:8]:
-                typer.echo(f"    now missed: {o} -> {d}")
-            for o, d in f["now_met"][:8]:
-                typer.echo(f"    now met:    {o} -> {d}")
-    if sensitivity:
-        for ga in cmp.a.goals:
-            gb = next((g for g in cmp.b.goals if g.id == ga.id), None)
-            if gb is None:
-                continue
-            typer.echo(f"{ga.id}: A {ga.verdict}, B {gb.verdict}")
-            for la, lb in zip(ga.sensitivity, gb.sensitivity):
-                typer.echo(f"    A {describe(la)}\n    B {describe(lb)}")
+    typer.echo(json.dumps(cmp.to_dict(), ensure_ascii=False) if as_json else "\n".join(cmp.lines()))
 
 
 @app.command("optimize")
@@ -149,5 +105,5 @@ def optimize_cmd(
     typer.echo(f"  {res['method']}; {'proved optimal' if res['optimal'] else 'not proved optimal'}; {res['seconds']} s")
     typer.echo(f"  {res['demand']}; network: {network_label(res['provenance'])} + rail layer + air")
     typer.echo("  KPIs, plan (A) vs optimised (B):")
-    for line in _kpi_lines(pd.DataFrame(res["kpis_vs_plan"])):
+    for line in kpi_lines(pd.DataFrame(res["kpis_vs_plan"])):
         typer.echo(line)
