@@ -68,6 +68,8 @@ bench: env
 	$(BIN)/python bench/sensitivity.py
 	$(BIN)/python bench/reliability.py
 	$(BIN)/python bench/matrix.py
+	$(BIN)/python bench/demand.py
+	$(BIN)/python bench/optimize.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -27,15 +30,65 @@ def digest_nodes(digest) -> dict:
     return {n["id"]: n for n in digest["nodes"]}
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m geonet ARGS` in a subprocess (the real console entry point)."""
+def run_subprocess(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m geonet ARGS` in a subprocess (the real console entry point, a fresh interpreter)."""
     return subprocess.run([sys.executable, "-m", "geonet", *args], capture_output=True, text=True,
                           cwd=cwd or REPO, timeout=300)
 
 
+def run_in_process(argv: list[str]) -> tuple[int, str, str]:
+    """Run the console entry point ``geonet.cli.main`` in this process with ``sys.argv`` set: (exit code, stdout,
+    stderr). stdout/stderr are strict UTF-8 streams, as a terminal's would be; every warning is shown (as a fresh
+    process would show it), and the entry point's warning printer is put back afterwards."""
+    from geonet import cli
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    old = sys.argv
+    sys.argv = ["geonet", *argv]
+    code = 0
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            warnings.simplefilter("default")
+            cli.main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = old
+    out.flush(), err.flush()
+    return code, out.buffer.getvalue().decode(), err.buffer.getvalue().decode()
+
+
+BROWSER_OPTIONS = {"--pdf", "--screenshot"}
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `geonet ARGS` in this process (the real entry point; the worker's cached region models are reused, so
+    a command costs its own work, not a fresh interpreter's imports and builds), in ``cwd`` (default the
+    repository). Commands that drive the browser (--pdf, --screenshot) run in a subprocess: Playwright's sync API
+    cannot start inside the browser tests' running event loop. GEONET_TEST_SUBPROCESS=1 runs every call there."""
+    if os.environ.get("GEONET_TEST_SUBPROCESS") or BROWSER_OPTIONS & set(args):
+        return run_subprocess(*args, cwd=cwd)
+    here = os.getcwd()
+    os.chdir(cwd or REPO)
+    try:
+        code, out, err = run_in_process(list(args))
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["geonet", *args], code, out, err)
+
+
 @pytest.fixture
 def cli():
+    """The command line, in process (run_cli)."""
     return run_cli
+
+
+@pytest.fixture
+def cli_subprocess():
+    """The command line in a fresh interpreter (run_subprocess): for what only a new process shows - the
+    installed entry point, environment variables read at start-up."""
+    return run_subprocess
 
 
 @pytest.fixture(scope="session")

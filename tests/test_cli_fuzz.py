@@ -9,8 +9,6 @@ switched to offline mode and pointed at a closed port on 127.0.0.1: nothing leav
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import stat
 import sys
@@ -22,7 +20,7 @@ import typer
 from hypothesis import HealthCheck, given, settings as hsettings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, run_in_process
 from geonet import cli, settings
 
 
@@ -120,23 +118,6 @@ def _argv(draw, path, paths):
     return argv
 
 
-def _run(argv: list[str]) -> tuple[int, str, str]:
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
-    old = sys.argv
-    sys.argv = ["geonet", *argv]
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            cli.main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv = old
-    out.flush(), err.flush()
-    return code, out.buffer.getvalue().decode(), err.buffer.getvalue().decode()
-
-
 def test_cli_fuzz(monkeypatch):
     monkeypatch.setattr(settings, "OSM_OFFLINE", True)
     monkeypatch.setattr(settings, "OVERPASS_URL", "http://127.0.0.1:9/api")
@@ -153,7 +134,7 @@ def test_cli_fuzz(monkeypatch):
     def case(command, data):
         argv = _argv(data.draw, command, paths)
         t0 = time.monotonic()
-        code, out, err = _run(argv)
+        code, out, err = run_in_process(argv)
         took = time.monotonic() - t0
         seen.append((argv, code, took))
         assert code in (0, 2), (argv, code, err[-1500:])

@@ -15,7 +15,7 @@ import time
 import pytest
 
 import geonet
-from conftest import REPO
+from conftest import REPO, run_cli
 from geonet import network, settings
 from geonet.io import atomic_path, sweep_stale_temporaries
 
@@ -33,8 +33,12 @@ def _one_line_exit_2(r, *words):
 
 
 def run(*args, cwd=None, env=None, timeout=120):
+    """The command line: in this process (conftest.run_cli) unless ``env`` sets variables, which only a fresh
+    process reads at start-up; there ``timeout`` (s) bounds it."""
+    if env is None:
+        return run_cli(*args, cwd=cwd)
     return subprocess.run([sys.executable, "-m", "geonet", *args], capture_output=True, text=True,
-                          cwd=cwd or REPO, env={**os.environ, **(env or {})}, timeout=timeout)
+                          cwd=cwd or REPO, env={**os.environ, **env}, timeout=timeout)
 
 
 # ------------------------------------------------------------------ outputs: only regular files are replaced

@@ -51,18 +51,18 @@ def test_truck_speeds_follow_class_and_legal_cap(overpass):
         assert d["travel_time"] == pytest.approx(d["length"] / (d["speed_kph"] / 3.6), abs=0.2)
 
 
-def test_osm_route_same_through_api_and_cli(overpass, cli, tmp_path):
+def test_osm_route_same_through_api_and_cli(overpass, cli_subprocess, tmp_path):
     out = tmp_path / "hel.graphml"
     env = {"GEONET_OVERPASS_URL": overpass.url, "GEONET_CACHE": str(overpass.cache)}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        r = cli("network", "build", "--bbox", ",".join(map(str, BBOX)), "--source", "osm", "--modes", "road",
+        r = cli_subprocess("network", "build", "--bbox", ",".join(map(str, BBOX)), "--source", "osm", "--modes", "road",
                 "--out", str(out))
         assert r.returncode == 0, r.stderr
         G = network.build(polygon=shapely.box(*BBOX), sources={"road": "osm"}, modes=["road"])
         a, b = _two_points(G)
-        r = cli("route", a, b, "--network", str(out), "--mode", "road", "--json")
+        r = cli_subprocess("route", a, b, "--network", str(out), "--mode", "road", "--json")
         assert r.returncode == 0, r.stderr
         assert json.loads(r.stdout) == route(a, b, graph=G, mode="road").to_dict()
     finally:
