@@ -17,6 +17,7 @@ from .errors import InputError
 from .geography import counties
 from .models import service_model
 from .service import ServiceModel
+from .network.nodes import county_node
 
 BASES = ("road", "network")
 
@@ -87,7 +88,7 @@ def coverage(region: str, hours: Iterable[float] = (3, 6, 12, 24), *, hub_ids: I
     m = model or service_model(region, tuple(hub_ids) if hub_ids is not None else None)
     snap = m.paths.road if basis == "road" else m.paths.multi
     c = counties(region)
-    nodes = [f"county:{a}" for a in c["adcode"]]
+    nodes = [county_node(a) for a in c["adcode"]]
     idx = np.array([snap.index.get(n, -1) for n in nodes])
     if (idx < 0).any():
         raise InputError(f"{(idx < 0).sum()} counties are not on the network")

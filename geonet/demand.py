@@ -32,6 +32,7 @@ from .geography import cities, resolve
 from .layers import layer_path
 from .network.geo import great_circle_m
 from .settings import DemandParams
+from .network.nodes import city_node
 
 DAYS = ("average", "peak")
 FURNESS_TOL = 1e-9  # largest relative error of a city's balanced totals
@@ -250,7 +251,7 @@ def pair_weights(region: str, pairs: list[tuple[str, str]], year: int | None = N
     ('city:<adcode>'), from the demand's gravity table; None when a pair is not between two of its cities
     (counties, hubs: no parcels are modelled below the city)."""
     d = demand(region, year)
-    idx = {f"city:{a}": i for i, a in enumerate(d.cities["adcode"])}
+    idx = {city_node(a): i for i, a in enumerate(d.cities["adcode"])}
     if not pairs or any(o not in idx or t not in idx for o, t in pairs):
         return None
     return np.array([d.od[idx[o], idx[t]] for o, t in pairs])

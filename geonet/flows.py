@@ -26,6 +26,7 @@ from .models import service_model
 from .reliability import outcome_draws
 from .service import ServiceModel
 from .settings import DemandParams, FlowParams, VariabilityParams
+from .network.nodes import city_node
 
 LINE_HAUL_MODES = ("road", "ferry", "rail", "air")
 
@@ -53,7 +54,7 @@ def _routes(m: ServiceModel, d) -> tuple[dict[tuple[str, ...], float], dict[str,
     """Parcels per day of every hub chain (origin hub, relays, destination hub) the model routes the region's
     parcels on, and each hub's load: the chains through it plus the parcels its cities send out of the region
     (sorted at their origin hub) and receive from outside it (at their destination hub)."""
-    nodes = [f"city:{a}" for a in d.cities["adcode"]]
+    nodes = [city_node(a) for a in d.cities["adcode"]]
     m.prepare(nodes)
     out_h = [m.hub_of(n, True) for n in nodes]
     in_h = [m.hub_of(n, False) for n in nodes]
@@ -161,7 +162,7 @@ def flows(region: str = "national", model: ServiceModel | None = None, day: str 
     year = dp.year if year is None else year
     d = demand(reg.name, year, day, dp)
     m = model or service_model(reg.name)
-    nodes = [f"city:{a}" for a in d.cities["adcode"]]
+    nodes = [city_node(a) for a in d.cities["adcode"]]
     missing = [n for n in nodes if n not in m.paths.multi.index]
     if missing:
         raise InputError(f"flows: the model given has no node for {len(missing)} of {reg.name}'s cities "

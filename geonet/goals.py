@@ -17,6 +17,7 @@ from .verdict import deadline, delivered_s, met, outcome, passes
 from .models import service_model
 from .sensitivity import share_function, sweep
 from .service import ServiceModel, clock
+from .network.nodes import city_node, county_node
 
 
 DOC_REGION = {"GD": "guangdong", "LN": "liaoning", "YRD": "yrd", "NP": "national", "NX": "national"}
@@ -117,7 +118,7 @@ def _pairs(goal: dict, region: Region) -> tuple[list[tuple[str, str]], dict[str,
     drop = set()
     for name in excluded:
         p = locate(name)
-        drop |= {f"city:{p.code}", f"county:{p.code}"} | {n for n, _, pref in a + b if pref == p.code}
+        drop |= {city_node(p.code), county_node(p.code)} | {n for n, _, pref in a + b if pref == p.code}
     out = []
     for oa, _, op in a:
         for db, _, dp in b:

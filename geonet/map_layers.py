@@ -23,6 +23,7 @@ from .flows import flows
 from .geography import cities, provinces
 from .goals import evaluate, goal_book
 from .service import ServiceModel
+from .network.nodes import city_node
 
 
 ONTIME_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850")  # lowest to highest class
@@ -147,7 +148,7 @@ def city_layers(fmap: folium.Map, region: str, model: ServiceModel, goal_res, na
     fg = folium.FeatureGroup(name="Cities: hours to the hubs, worst pair (click)")
     points: list[list] = []
     for r in c.itertuples():
-        node = f"city:{r.adcode}"
+        node = city_node(r.adcode)
         if node not in model.G:
             continue
         row = model.paths.row(node)
@@ -158,7 +159,7 @@ def city_layers(fmap: folium.Map, region: str, model: ServiceModel, goal_res, na
                 f"<table style='font-size:11px'>{hub_rows}</table>")
         if r.name in worst and goal_res is not None:
             d, h = worst[r.name]
-            dn = f"city:{code_of[d]}" if d in code_of else None
+            dn = city_node(code_of[d]) if d in code_of else None
             if dn is not None and dn in model.G:
                 j = model.journey(node, dn)
                 steps = "".join(f"<li>{html.escape(x.depart_at)} {html.escape(x.describe())}</li>"
@@ -341,7 +342,7 @@ def ontime_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: lis
     colour = {k: class_colour(v, limits, cols) for k, v in by["share"].items()}
     fg = folium.FeatureGroup(name=f"Cities: parcels on time within {promise:g} h (standard)", show=False)
     for c in cities(region).itertuples():
-        node = f"city:{c.adcode}"
+        node = city_node(c.adcode)
         if node not in by.index:
             continue
         v, h = by.at[node, "share"], by.at[node, "mean"]

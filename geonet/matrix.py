@@ -15,6 +15,7 @@ from .gazetteer import locate
 from .geography import cities, counties
 from .models import plan_hubs, service_model
 from .service import ServiceModel
+from .network.nodes import city_node, county_node, place_node
 
 PLACE_SETS = ("cities", "hubs", "counties")
 
@@ -24,10 +25,10 @@ def place_nodes(spec: str | Iterable[str], region: str) -> list[tuple[str, str]]
     if isinstance(spec, str):
         if spec == "cities":
             c = cities(region)
-            return [(f"city:{a}", n) for a, n in zip(c["adcode"], c["name"])]
+            return [(city_node(a), n) for a, n in zip(c["adcode"], c["name"])]
         if spec == "counties":
             c = counties(region)
-            return [(f"county:{a}", n) for a, n in zip(c["adcode"], c["name"])]
+            return [(county_node(a), n) for a, n in zip(c["adcode"], c["name"])]
         if spec == "hubs":
             h = plan_hubs(region)
             return list(zip(h["node"], h["name_zh"]))
@@ -35,8 +36,7 @@ def place_nodes(spec: str | Iterable[str], region: str) -> list[tuple[str, str]]
     out = []
     for name in spec:
         p = locate(name)
-        prefix = {"prefecture": "city", "county": "county", "hub": "hub"}[p.level]
-        out.append((f"{prefix}:{p.code}", p.name_zh))
+        out.append((place_node(p.level, p.code), p.name_zh))
     return out
 
 

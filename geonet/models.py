@@ -14,6 +14,7 @@ from .names import unknown
 from .network import build
 from .service import ServiceModel
 from .settings import NetworkParams, ServiceParams
+from .network.nodes import city_node, hub_node
 
 # which catalog rows are the hub set a region's plan routes through
 PLAN_HUBS = {
@@ -41,20 +42,20 @@ def plan_hubs(region: str) -> pd.DataFrame:
     system, max_rank = PLAN_HUBS[region]
     h = hubs(system, placed=True)
     top = h[(h["kind"] == "city hub") & (h["tier_rank"].fillna(99) <= max_rank)].reset_index(drop=True)
-    top = top.assign(node=[f"hub:{i}" for i in top["id"]], basis=f"plan: {system}")
+    top = top.assign(node=[hub_node(i) for i in top["id"]], basis=f"plan: {system}")
     if region != "national":
         return top
     second = []
     for sys_, rank in (("guangdong-1+4+6", 2), ("liaoning", 1), ("yrd", 1)):
         r = hubs(sys_, placed=True)
         r = r[(r["kind"] == "city hub") & (r["tier_rank"].fillna(99) <= rank)]
-        second.append(r.assign(node=[f"hub:{i}" for i in r["id"]], tier_rank=2, basis=f"plan: {sys_} (second tier)"))
+        second.append(r.assign(node=[hub_node(i) for i in r["id"]], tier_rank=2, basis=f"plan: {sys_} (second tier)"))
     second = pd.concat(second, ignore_index=True)
     covered = set(top["prefecture_adcode"]) | set(second["prefecture_adcode"])
     second = second[~second["prefecture_adcode"].isin(set(top["prefecture_adcode"]))]
     cap = cities("national").query("is_capital")
     cap = cap[~cap["adcode"].isin(covered)]
-    capitals = pd.DataFrame({"id": cap["name"].str.removesuffix("市"), "node": [f"city:{a}" for a in cap["adcode"]],
+    capitals = pd.DataFrame({"id": cap["name"].str.removesuffix("市"), "node": [city_node(a) for a in cap["adcode"]],
                              "tier_rank": 2, "prefecture_adcode": cap["adcode"], "prefecture": cap["name"],
                              "name_zh": cap["name"], "kind": "city hub", "lon": cap["seat_lon"], "lat": cap["seat_lat"],
                              "basis": "assumption: provincial capital as second-tier hub (no plan names one)"})

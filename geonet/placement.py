@@ -20,6 +20,7 @@ from .models import PLAN_SCENARIO, plan_hubs, service_model
 from .optimize import HubInstance, HubSolution, PHubCenter, PHubMedian, _greedy_swap, evaluate_single, max_covering
 from .scenario import Scenario, compare
 from .settings import scenarios_dir
+from .network.nodes import city_node
 
 OBJECTIVES = ("median", "center", "coverage")
 EXACT_MEDIAN_MAX_N = 40  # above this many cities the p-hub median MILP is replaced by a labelled heuristic
@@ -29,7 +30,7 @@ def city_matrix(region: str) -> tuple[pd.DataFrame, np.ndarray]:
     """The region's prefecture cities and the fastest network hours between them (all modes, no schedules)."""
     m = service_model(region)
     c = cities(region).reset_index(drop=True)
-    nodes = [f"city:{a}" for a in c["adcode"]]
+    nodes = [city_node(a) for a in c["adcode"]]
     m.prepare(nodes)
     idx = np.array([m.paths.multi.index[n] for n in nodes])
     T = np.vstack([m.paths.row(n)[idx] for n in nodes]) / 3600

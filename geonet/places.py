@@ -19,6 +19,7 @@ from .geography import Region, resolve
 from .io import read_records
 from .matrix import place_nodes
 from .settings import layers_dir, scenarios_dir
+from .network.nodes import city_node, county_node
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,19 +52,19 @@ def place_set(spec: str, region: Region | str) -> list[tuple[str, str, str]]:
         region = resolve(other)
     if spec == "capitals":
         c = resolve("national").cities.query("is_capital")
-        return [(f"city:{a}", n, a) for a, n in zip(c["adcode"], c["name"])]
+        return [(city_node(a), n, a) for a, n in zip(c["adcode"], c["name"])]
     if spec == "cities":
         c = region.cities
-        return [(f"city:{a}", n, a) for a, n in zip(c["adcode"], c["name"])]
+        return [(city_node(a), n, a) for a, n in zip(c["adcode"], c["name"])]
     if spec == "counties":
         c = region.counties
-        return [(f"county:{a}", n, p) for a, n, p in zip(c["adcode"], c["name"], c["prefecture_adcode"])]
+        return [(county_node(a), n, p) for a, n, p in zip(c["adcode"], c["name"], c["prefecture_adcode"])]
     names = list(spb_cities()["name"]) if spec == "spb50" else book.get(spec)
     if names is not None:
         out = []
         for name in names:
             p = locate(name, level="prefecture")
-            out.append((f"city:{p.code}", p.name_zh, p.code))
+            out.append((city_node(p.code), p.name_zh, p.code))
         return out
     try:
         return [(n, name, n.split(":")[1]) for n, name in place_nodes(spec, region.name)]

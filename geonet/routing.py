@@ -24,6 +24,7 @@ from .network.build import build
 from .network.join import Snapper
 from .paths import derived, layered, road_view
 from .settings import NetworkParams
+from .network.nodes import county_node, place_node
 
 ROUTE_MODES = ("road", "rail", "air", "multimodal")
 _LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -97,8 +98,8 @@ def _endpoint(G: nx.MultiDiGraph, query: str, snap: Snapper) -> tuple[str, str, 
             raise InputError(f"{query!r} is not a lon,lat pair in degrees (lon -180..180, lat -90..90)")
         return _snap(G, snap, lon, lat, f"{lon:.5f},{lat:.5f}")
     p = locate(query)
-    for prefix in {"prefecture": ("city", "county"), "county": ("county",), "hub": ("hub",)}[p.level]:
-        node = f"{prefix}:{p.code}"
+    # a city is its seat; a city without counties (东莞, 中山) is also a county-level unit of the same code
+    for node in [place_node(p.level, p.code)] + ([county_node(p.code)] if p.level == "prefecture" else []):
         if node in G:
             return node, p.name_zh, 0.0
     return _snap(G, snap, p.lon, p.lat, p.name_zh)

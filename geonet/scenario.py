@@ -36,6 +36,7 @@ from .service import ServiceModel
 from .scenario_file import (ScenarioSpec, base_path, confined, line_of, merge, read_scenario_yaml, service_value,
                             validate_data)
 from .settings import DemandParams, FlowParams, NetworkParams, ServiceParams
+from .network.nodes import city_node, hub_node, place_node
 
 
 @dataclass
@@ -172,7 +173,7 @@ class Scenario:
                     raise InputError(f"{self._where()}: hub {h.id} lies in {r['province']}, outside region "
                                      f"{self.region}")
                 tier = h.tier if h.tier is not None else (None if pd.isna(r["tier_rank"]) else int(r["tier_rank"]))
-                rows.append({"id": h.id, "name": r["name_zh"], "tier_rank": tier, "node": f"hub:{h.id}",
+                rows.append({"id": h.id, "name": r["name_zh"], "tier_rank": tier, "node": hub_node(h.id),
                              "lon": r["lon"], "lat": r["lat"], "prefecture_adcode": r["prefecture_adcode"]})
             else:
                 p = locate(h.city, level="prefecture")
@@ -182,7 +183,7 @@ class Scenario:
                 # a city hub is named for its city ('营口'), sorts its own city's parcels (one facility with the
                 # city centre) and can be named in assignments
                 rows.append({"id": p.name_zh.removesuffix("市"), "name": p.name_zh, "tier_rank": h.tier or 3,
-                             "node": f"city:{p.code}", "lon": p.lon, "lat": p.lat, "prefecture_adcode": p.code})
+                             "node": city_node(p.code), "lon": p.lon, "lat": p.lat, "prefecture_adcode": p.code})
         df = pd.DataFrame(rows, columns=["id", "name", "tier_rank", "node", "lon", "lat", "prefecture_adcode"])
         df = df.drop_duplicates("id", keep="last").reset_index(drop=True)
         if df.empty:
@@ -231,7 +232,7 @@ class Scenario:
                 if hub not in set(hub_rows["id"]):
                     raise InputError(f"{self._at('assignments', place)}: {printable(str(hub))[:40]!r} is not a hub "
                                      f"of this scenario (hubs: {', '.join(hub_rows['id'])})")
-                assign[f"{'city' if p.level == 'prefecture' else p.level}:{p.code}"] = hub
+                assign[place_node(p.level, p.code)] = hub
             self._model = ServiceModel(G, hub_rows, self.service_params(), assign)
         return self._model
 

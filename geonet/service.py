@@ -26,6 +26,7 @@ from .errors import InputError
 from .journeys import Journey
 from .paths import KINDS, PathCache
 from .settings import ServiceParams
+from .network.nodes import city_code, hub_node
 from .timing import (DAY, FIXED_STEPS, TimedLeg, Timing, clock, hhmm, next_departure,  # noqa: F401 (re-exported)
                      next_departures, rail_departures, shift)
 
@@ -41,7 +42,7 @@ class ServiceModel:
         self.params = params or ServiceParams()
         if len(hubs) == 0:
             raise InputError("the hub set is empty: give at least one hub")
-        nodes = list(hubs["node"]) if "node" in hubs else [f"hub:{h}" for h in hubs["id"]]
+        nodes = list(hubs["node"]) if "node" in hubs else [hub_node(h) for h in hubs["id"]]
         missing = [h for h, n in zip(hubs["id"], nodes) if n not in G]
         if missing:
             raise InputError(f"hub(s) {', '.join(missing)} are not on this network (outside the region, or unplaced)")
@@ -52,7 +53,7 @@ class ServiceModel:
         self.sort_s = {n: self.params.sort_s_by_tier.get(r, self.params.sort_s_other) if r is not None
                        else self.params.sort_s_other for n, r in self.hub_tier.items()}
         cities = hubs["prefecture_adcode"] if "prefecture_adcode" in hubs else [None] * len(hubs)
-        self.hub_city = {n: (str(c) if pd.notna(c) and c else (n.split(":", 1)[1] if n.startswith("city:") else None))
+        self.hub_city = {n: (str(c) if pd.notna(c) and c else city_code(n))
                          for n, c in zip(nodes, cities)}
         by_id = dict(zip(hubs["id"], nodes))
         unknown_hub = sorted(set((assignments or {}).values()) - set(by_id))
@@ -117,7 +118,8 @@ class ServiceModel:
         """True when ``place``'s centre is ``hub``: the place is the hub node, or a city whose hub lies in it."""
         if place == hub:
             return True
-        return place.startswith("city:") and self.hub_city.get(hub) == place.split(":", 1)[1]
+        code = city_code(place)
+        return code is not None and self.hub_city.get(hub) == code
 
     # ------------------------------------------------------------------ timed legs (geonet.timing)
     def segment(self, a: str, b: str, t: float, road_only: bool = False) -> tuple[list[TimedLeg], float] | None:

@@ -19,18 +19,9 @@ from ..errors import DataError, InputError
 from ..layers import layer_path
 from ..settings import NetworkParams
 from .geo import great_circle_m
+from .nodes import air_node, arrival_node  # noqa: F401 (network.air.arrival_node is public)
 
 SOURCE = "OpenFlights routes (ODbL 1.0, June 2014: historical)"
-
-
-def air_node(iata: str) -> str:
-    """The node where parcels board flights at airport ``iata`` (reached from the road)."""
-    return f"air:{iata}"
-
-
-def arrival_node(iata: str) -> str:
-    """The node where flights to airport ``iata`` land (left by road, or by the connection to fly on)."""
-    return f"air:{iata}:arr"
 
 
 @functools.lru_cache(maxsize=1)

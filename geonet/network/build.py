@@ -13,12 +13,13 @@ from ..errors import InputError
 from ..geography import cities, counties, near, region_polygon, region_provinces
 from ..settings import VERSION, NetworkParams
 from . import osm
-from .air import air_network, air_node, arrival_node
+from .air import air_network
 from .join import Snapper, add_access
 from .proxy import proxy_roads
 from .rail import RailService, rail_network, read_services
 from .railways import rail_layer
 from .railways import rail_year as network_year
+from .nodes import air_node, arrival_node, city_node, county_node, hub_node
 
 MODES = ("road", "rail", "air")
 NEIGHBOUR_RING_DEG = 0.5  # proxy roads also take in counties this close to the region (paths may cut across)
@@ -148,9 +149,9 @@ def _add_places(G: nx.MultiDiGraph, road: Snapper, region: str | None, area, par
     cty = counties(region) if region else counties(None)[lambda d: d.intersects(area)]
     hub = hubs(placed=True)
     hub = hub[near(hub.geometry.values, area, 0.02)]
-    items = [(f"city:{r.adcode}", r.name, r.name_en, "city", r.seat_lon, r.seat_lat) for r in pref.itertuples()]
-    items += [(f"county:{r.adcode}", r.name, r.name_en, "county", r.seat_lon, r.seat_lat) for r in cty.itertuples()]
-    items += [(f"hub:{r.id}", *_hub_labels(r), "hub", r.lon, r.lat) for r in hub.itertuples()]
+    items = [(city_node(r.adcode), r.name, r.name_en, "city", r.seat_lon, r.seat_lat) for r in pref.itertuples()]
+    items += [(county_node(r.adcode), r.name, r.name_en, "county", r.seat_lon, r.seat_lat) for r in cty.itertuples()]
+    items += [(hub_node(r.id), *_hub_labels(r), "hub", r.lon, r.lat) for r in hub.itertuples()]
     for node, name, name_en, kind, lon, lat in items:
         G.add_node(node, x=float(lon), y=float(lat), mode="place", kind=kind, name=name, name_en=name_en)
         tgt, dist = road.nearest(lon, lat)
@@ -162,6 +163,6 @@ def _add_places(G: nx.MultiDiGraph, road: Snapper, region: str | None, area, par
     for r in hub[hub["kind"] == "airport"].itertuples():  # an airport hub is its airport
         code = r.id.rsplit("-", 1)[1].upper()
         if air_node(code) in G:
-            add_access(G, f"hub:{r.id}", air_node(code), 0.0, params, "transfer",
+            add_access(G, hub_node(r.id), air_node(code), 0.0, params, "transfer",
                        (h[("road", "air")], h[("air", "road")]), name=f"{r.name_zh} (road-air)",
                        back=arrival_node(code))

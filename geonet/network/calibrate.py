@@ -13,6 +13,7 @@ from ..settings import NetworkParams
 from . import osm
 from .geo import great_circle_m
 from .join import Snapper
+from .nodes import city_node
 
 
 def calibrate(points: list[tuple[str, float, float]], polygon, *, min_km: float = 5.0,
@@ -73,7 +74,7 @@ def fit_plateau_detour(routes=PLATEAU_ROUTES, params: NetworkParams | None = Non
                                 if d["mode"] in ROAD_EDGE_MODES])
         rows = []
         for a, b, km, _ in routes:
-            path = nx.shortest_path(road, f"city:{locate(a).code}", f"city:{locate(b).code}", weight="travel_time")
+            path = nx.shortest_path(road, city_node(locate(a).code), city_node(locate(b).code), weight="travel_time")
             km_on = {True: 0.0, False: 0.0}  # km of the path on plateau edges and elsewhere
             for u, v in zip(path[:-1], path[1:]):
                 d = min(road[u][v].values(), key=lambda e: e["travel_time"])

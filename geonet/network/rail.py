@@ -22,6 +22,7 @@ from ..geography import near
 from ..io import read_records
 from ..settings import SPEED_BOUNDS_KMH, NetworkParams
 from .geo import great_circle_m
+from .nodes import rail_node
 
 REQUIRED = ["from", "to", "run_minutes", "first_departure", "last_departure", "headway_minutes", "source"]
 
@@ -40,10 +41,6 @@ class RailService:
     source: str = "scenario-declared"
     assumption: bool = True
     where: str = ""
-
-
-def rail_node(name_zh: str) -> str:
-    return f"rail:{name_zh}"
 
 
 MAX_SERVICES = 2_000  # service directions read from one file; a scenario declares a few to a few hundred
