@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import DataError
+from .io import atomic_path
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -47,8 +49,6 @@ def inspect_map(html_path: str | Path, screenshot: str | Path | None = None, tim
     """Load ``html_path`` in headless Chromium and report {'js_errors', 'leaflet', 'overlays', 'shown' (the
     overlays switched on when the page opens), 'hub_markers',
     'load_seconds'}; write a PNG screenshot if asked."""
-    import time
-
     errors: list[str] = []
     with chromium("map inspection", timeout_s) as browser:
         page = browser.new_page(viewport={"width": size[0], "height": size[1]})
@@ -73,8 +73,6 @@ def inspect_map(html_path: str | Path, screenshot: str | Path | None = None, tim
             hub_markers: document.querySelectorAll('path.geonet-hub').length,
         })""")
         if screenshot is not None:  # written atomically; never through a link at the path
-            from .io import atomic_path
-
             with atomic_path(screenshot) as tmp:
                 page.screenshot(path=str(tmp), type="png", full_page=False)
     info["js_errors"] = errors

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .errors import InputError
+from .settings import is_hhmm
 
 
 def number(value, name: str, unit: str, lo: float, hi: float, *, lo_open: bool = False) -> float:
@@ -25,8 +26,6 @@ def number(value, name: str, unit: str, lo: float, hi: float, *, lo_open: bool =
 
 def hhmm_minutes(value, name: str) -> int:
     """Minutes after midnight of an 'HH:MM' clock time (00:00-23:59), else InputError."""
-    from .settings import is_hhmm
-
     if not is_hhmm(value):
         raise InputError(f"{name} must be a clock time HH:MM from 00:00 to 23:59, got {str(value)[:40]!r}")
     h, m = value.split(":")

@@ -3,9 +3,12 @@ every layer file is opened and checked, every environment override parsed; ``pro
 
 from __future__ import annotations
 
+import json
 import platform
 import subprocess
 from importlib import metadata
+
+import pandas as pd
 
 from . import settings
 from .browser import chromium_path
@@ -19,9 +22,6 @@ LAYER_FILES = ["provinces.parquet", "prefectures.parquet", "counties.parquet", "
 
 def check_layer(path) -> str | None:
     """None if the layer file opens and holds data, else one line saying what is wrong with it."""
-    import json
-
-    import pandas as pd
     import pyarrow.parquet as pq
 
     if not path.is_file():

@@ -10,7 +10,9 @@ names carry the writer's pid) are swept on the next write to the same folder.
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
+import io
 import os
 import re
 import secrets
@@ -18,7 +20,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import InputError, OutputError
 
 NAME_MAX = 255  # bytes in one file name on Linux file systems (ext4, xfs, tmpfs)
 # a temporary and what a writer appends to its name (GeoPackage: .tmp.gpkg, SQLite: -journal, -wal)
@@ -70,8 +72,6 @@ def _cause(exc: OSError) -> str:
 def read_text(path: str | os.PathLike, what: str, max_mb: float = 50.0) -> str:
     """The UTF-8 text of a user's input file, or one-line errors: missing, not a regular file (a device or a
     FIFO would block or never end), larger than ``max_mb``, unreadable, or not UTF-8 (with the byte offset)."""
-    from .errors import InputError
-
     p = Path(path)
     try:
         st = os.stat(p)
@@ -176,8 +176,6 @@ def _keep_mode(tmp: Path, target: Path) -> None:
 
 def refuse_overwriting_inputs(out: str | os.PathLike, inputs, flag: str = "--out") -> None:
     """An output that is one of the command's input files is refused (it would replace what it reads)."""
-    from .errors import InputError
-
     o = Path(out)
     for src in inputs:
         if src is None:
@@ -215,11 +213,6 @@ def read_records(path: str | os.PathLike, what: str, required: list[str], rows_w
     """The rows of a user's CSV file as ('file:line', {column: stripped text}), blank lines skipped; one-line
     errors for an empty file, missing columns, a header without rows, short rows, more than ``max_rows`` rows
     and cells over MAX_CELL_CHARS characters (file and line named)."""
-    import csv
-    import io
-
-    from .errors import InputError
-
     p = Path(path)
     text = read_text(p, what)
     if text.count("\n") > max_rows + 1000:  # refused before parsing (blank lines allowed some slack)

@@ -20,8 +20,10 @@ from jinja2 import Template
 from .catalog import hubs
 from .errors import InputError
 from .flows import flows
-from .geography import cities, provinces
+from .geography import cities, counties, provinces
 from .goals import evaluate, goal_book
+from .names import unknown
+from .reliability import reliability
 from .service import ServiceModel
 from .network.nodes import city_node
 
@@ -287,8 +289,6 @@ def goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceMo
     else:
         g = next((x for x in book if x["id"] == goal), None)
         if g is None:
-            from .names import unknown
-
             raise unknown("goal", goal, [x["id"] for x in book])
         if g["region"] != region:
             raise InputError(f"goal {goal} is tested on the {g['region']} network, not {region}; use --region "
@@ -299,8 +299,6 @@ def goal_layer(fmap: folium.Map, region: str, goal: str | None, model: ServiceMo
     coords = {}
     for c in cities(None).itertuples():
         coords[c.name] = (c.seat_lat, c.seat_lon)
-    from .geography import counties
-
     for c in counties(region).itertuples():
         coords.setdefault(c.name, (c.seat_lat, c.seat_lon))
     fg = folium.FeatureGroup(name=f"Goal {res.id}: {res.pairs_met}/{res.pairs_total} met", show=False)
@@ -331,8 +329,6 @@ def ontime_layer(fmap: folium.Map, region: str, model: ServiceModel, legend: lis
     """Each city's share of mass-market parcels (standard product) delivered on time to the region's cities
     (nationally to the 50 cities of the State Post Bureau's test, within 72 h; regionally within 48 h),
     coloured by quantile classes of the shares shown."""
-    from .reliability import reliability
-
     dest, promise = ("spb50", 72.0) if region == "national" else ("cities", 48.0)
     r = reliability(region, "cities", dest, product="standard", promise_hours=promise, draws=ONTIME_DRAWS,
                     model=model)

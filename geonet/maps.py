@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -151,8 +152,6 @@ class _Attribution(MacroElement):
 def _stable_ids(text: str) -> str:
     """folium names elements with random uuids; renumber them in order of appearance so that the same map
     renders to the same bytes (reproducible outputs)."""
-    import re
-
     seen: dict[str, str] = {}
 
     def repl(m):

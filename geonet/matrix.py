@@ -10,10 +10,12 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import settings
+from .engine import Snapshot
 from .errors import InputError
 from .gazetteer import locate
 from .geography import cities, counties
 from .models import plan_hubs, service_model
+from .paths import ROAD_EDGE_MODES, layered
 from .service import ServiceModel
 from .network.nodes import city_node, county_node, place_node
 
@@ -177,9 +179,6 @@ def mode_matrix(origins: str | Iterable[str] = "cities", destinations: str | Ite
     origin_node, destination_node, reachable, mode, network_hours (the whole path, access and transfers
     included, no schedules) and ride_hours (time aboard the main mode only: flights, trains with their dwell, or
     road and ferry legs; access, transfers and waits excluded). NaN where no such path exists."""
-    from .engine import Snapshot
-    from .paths import ROAD_EDGE_MODES, layered
-
     if mode not in MATRIX_MODES or mode == "multimodal":
         raise InputError(f"mode_matrix takes road, rail or air (multimodal is od_matrix), got {mode!r}")
     m = model or service_model(region)

@@ -16,10 +16,15 @@ from pathlib import Path
 import numpy as np
 
 from .calibration import read_spb, targets
+from .browser import chromium
+from .coverage import coverage
 from .display import percent, readable
-from .errors import InputError
+from .errors import GeonetError, InputError
+from .gazetteer import locate
+from .geography import resolve
 from .goals import GoalResult
 from .io import atomic_path, check_writable, refuse_overwriting_inputs
+from .maps import geonet_map, map_html
 from .models import PLAN_SCENARIO
 from .reliability import reliability
 from .scenario import Comparison, Result, Scenario, compare
@@ -73,9 +78,6 @@ def _ascii(label: str) -> str:
     """A hub id for a chart: catalog ids are ASCII; a city hub named in Chinese gets its English name."""
     if label.isascii():
         return label
-    from .gazetteer import locate
-    from .errors import GeonetError
-
     try:
         return locate(label).name_en
     except GeonetError:
@@ -153,8 +155,6 @@ def hub_loads_chart(res: Result) -> str:
 
 
 def coverage_chart(region: str, model) -> str:
-    from .coverage import coverage
-
     plt = _plt()
     hours = [1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 36, 48]
     cov = coverage(region, hours, model=model).summary
@@ -264,8 +264,6 @@ def _flows_section(res: Result) -> str:
 
 
 def _map_iframe(region: str, res: Result) -> str:
-    from .maps import geonet_map, map_html
-
     doc = map_html(geonet_map(region, model=res.scenario.model()))
     return f"<h2>Map</h2><iframe title='map' srcdoc=\"{html.escape(doc, quote=True)}\"></iframe>"
 
@@ -274,8 +272,6 @@ def build_report(region: str, scenario: str | Path | None = None, compare_with: 
                  progress: bool = False) -> str:
     """The report's HTML (a string). ``scenario``: a scenario YAML (default: the region's plan baseline);
     ``compare_with``: a second scenario shown side by side with deltas and the pairs that flip."""
-    from .geography import resolve
-
     region = resolve(region).name
     sa = Scenario.from_yaml(scenario or scenarios_dir() / PLAN_SCENARIO[region])
     if sa.region != region:
@@ -356,8 +352,6 @@ def report(region: str, out: str | Path, *, scenario: str | Path | None = None,
 def print_pdf(doc: str, pdf: str | Path) -> Path:
     """Print an HTML document (a string) to PDF with headless Chromium (A4, backgrounds on), atomically: laid
     out at the printed width, headings kept with what follows them, charts, table rows and the map unbroken."""
-    from .browser import chromium
-
     with chromium("--pdf") as browser:
         page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})  # laid out as printed
         page.emulate_media(media="print")

@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 import networkx as nx
+import pandas as pd
 import shapely
 
 from . import settings
@@ -74,8 +75,6 @@ class Route(TableRepr):
         return f"Route {self.origin} -> {self.destination} ({self.mode}): {self.hours:.2f} h, {self.km:.1f} km{proxy}"
 
     def _table(self):
-        import pandas as pd
-
         return pd.DataFrame([{"mode": x.mode, "from": x.from_, "to": x.to, "km": x.km, "hours": x.hours}
                              for x in self.legs])
 

@@ -23,6 +23,9 @@ from . import checks
 from .errors import GeonetError, InputError
 from .gazetteer import locate
 from .io import read_records
+from .models import region_network
+from .network import build
+from .routing import UnreachableError, route
 from .settings import PARAM_BOUNDS, NetworkParams
 
 REFERENCE_COLUMNS = ["origin", "destination", "mode", "hours", "source"]
@@ -82,8 +85,6 @@ class Validation:
 
 def _model_pair(G: nx.MultiDiGraph, pair: ReferencePair) -> dict:
     """Model hours of one pair, and what a fit needs: road hours, rail sum(km / design km/h), rail sections."""
-    from .routing import UnreachableError, route
-
     try:
         r = route(pair.origin, pair.destination, graph=G, mode=pair.mode)
     except UnreachableError:
@@ -149,9 +150,6 @@ def validate(reference: str | Path | list[ReferencePair], *, region: str | None 
     ``progress``: a tqdm bar on stderr for long references."""
     pairs = read_reference(reference) if isinstance(reference, (str, Path)) else list(reference)
     if graph is None:
-        from .models import region_network
-        from .network import build
-
         region = region or "national"
         graph = build(region, params=params) if params is not None else region_network(region)
     rows = []

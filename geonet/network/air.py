@@ -16,6 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from ..errors import DataError, InputError
+from ..geography import cities, counties
 from ..layers import layer_path
 from ..settings import NetworkParams
 from .geo import great_circle_m
@@ -53,8 +54,6 @@ def airport_labels(r) -> tuple[str, str]:
 @functools.lru_cache(maxsize=1)
 def _places_en() -> dict[str, str]:
     """Chinese name -> English name of every prefecture and county."""
-    from ..geography import cities, counties
-
     return {n: e for t in (counties(None), cities(None)) for n, e in zip(t["name"], t["name_en"])}
 
 

@@ -9,11 +9,15 @@ import networkx as nx
 import numpy as np
 
 from ..errors import DataError
+from ..gazetteer import locate
+from ..paths import ROAD_EDGE_MODES
 from ..settings import NetworkParams
 from . import osm
+from .build import build
 from .geo import great_circle_m
 from .join import Snapper
 from .nodes import city_node
+from .proxy import on_plateau
 
 
 def calibrate(points: list[tuple[str, float, float]], polygon, *, min_km: float = 5.0,
@@ -60,11 +64,6 @@ def fit_plateau_detour(routes=PLATEAU_ROUTES, params: NetworkParams | None = Non
     lengths, least squares: each route's fastest proxy road path, its km split into plateau edges (either end in
     NetworkParams.plateau_areas) and the rest at the national factor, solved again on the new paths ``rounds``
     times. Returns the factor and each route's modelled km."""
-    from ..gazetteer import locate
-    from ..paths import ROAD_EDGE_MODES
-    from .build import build
-    from .proxy import on_plateau
-
     params = params or NetworkParams()
     f = params.detour_factor
     for _ in range(rounds):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -52,8 +54,6 @@ GRAPHML_HEAD_BYTES = 1 << 20  # the <key> declarations come first: a foreign Gra
 def _check_graphml_head(p: Path) -> None:
     """Refuse, before parsing a large file, a GraphML whose keys lack what geonet routes on (node x, y and
     mode; edge mode, travel_time and length)."""
-    import re
-
     with open(p, "rb") as f:
         head = f.read(GRAPHML_HEAD_BYTES).decode("utf-8", "ignore")
     keys = set(re.findall(r'<key\b[^>]*\bfor="(node|edge)"[^>]*\battr\.name="([^"]+)"', head))
@@ -116,8 +116,6 @@ def load(path: str | Path) -> nx.MultiDiGraph:
 def _check_attributes(G: nx.MultiDiGraph, p: Path) -> None:
     """Refuse a graph without what geonet routes on: finite x/y (degrees) on every node, a ``mode`` on every
     node, finite non-negative ``travel_time`` (s) and ``length`` (m) on every edge."""
-    import math
-
     def num(v) -> float | None:
         try:
             f = float(v)

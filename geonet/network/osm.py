@@ -18,6 +18,7 @@ import shapely
 from .. import settings
 from ..errors import DataError, InputError
 from ..settings import NetworkParams
+from .overpass import check_url, patched_requests
 
 SOURCE = "OpenStreetMap contributors (ODbL), via osmnx"
 
@@ -25,8 +26,6 @@ SOURCE = "OpenStreetMap contributors (ODbL), via osmnx"
 def configure_osmnx(overpass_url: str | None = None, cache_dir: Path | None = None) -> None:
     """Point osmnx at the Overpass endpoint and geonet's cache folder (osmnx caches every response)."""
     import osmnx as ox
-
-    from .overpass import check_url
 
     ox.settings.overpass_url = check_url(overpass_url or settings.OVERPASS_URL).rstrip("/")
     ox.settings.use_cache = True
@@ -47,8 +46,6 @@ def download(polygon, kind: str = "road", *, overpass_url: str | None = None,
     filt = {"road": settings.OSM_ROAD_FILTER, "rail": settings.OSM_RAIL_FILTER}.get(kind)
     if filt is None:
         raise InputError(f"unknown OSM network kind {kind!r}; use road or rail")
-    from .overpass import patched_requests
-
     try:
         with patched_requests():
             return ox.graph_from_polygon(polygon, custom_filter=filt, simplify=True, retain_all=True,
