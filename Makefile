@@ -70,6 +70,7 @@ bench: env
 	$(BIN)/python bench/matrix.py
 	$(BIN)/python bench/demand.py
 	$(BIN)/python bench/optimize.py
+	$(BIN)/python bench/commands.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
