@@ -17,7 +17,7 @@ from .geography import cities, counties
 from .models import plan_hubs, service_model
 from .paths import ROAD_EDGE_MODES, layered
 from .service import ServiceModel
-from .network.nodes import city_node, county_node, place_node
+from .network.nodes import city_node, county_node, node_code, place_node
 
 PLACE_SETS = ("cities", "hubs", "counties")
 
@@ -141,7 +141,7 @@ def _od_dask(origins, destinations, region, via_hubs, scheduler, n_workers, hub_
     from dask.distributed import Client, LocalCluster, progress as dask_progress
 
     o_nodes = place_nodes(origins, region)
-    names = [n.split(":", 1)[1] for n, _ in o_nodes]  # adcodes / hub ids resolve back through locate
+    names = [node_code(n) for n, _ in o_nodes]  # adcodes / hub ids resolve back through locate
     chunks = [names[i:i + max(1, len(names) // (4 * max(1, n_workers)))]
               for i in range(0, len(names), max(1, len(names) // (4 * max(1, n_workers))))]
     dest = destinations if isinstance(destinations, str) else list(destinations)

@@ -19,7 +19,7 @@ from .geography import Region, resolve
 from .io import read_records
 from .matrix import place_nodes
 from .settings import layers_dir, scenarios_dir
-from .network.nodes import city_node, county_node
+from .network.nodes import city_node, county_node, node_code
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,7 +67,7 @@ def place_set(spec: str, region: Region | str) -> list[tuple[str, str, str]]:
             out.append((city_node(p.code), p.name_zh, p.code))
         return out
     try:
-        return [(n, name, n.split(":")[1]) for n, name in place_nodes(spec, region.name)]
+        return [(n, name, node_code(n)) for n, name in place_nodes(spec, region.name)]
     except InputError:
         raise InputError(f"unknown place set {spec!r}; use cities, counties, capitals, hubs, spb50, "
                          f"{', '.join(book)} (optionally @region)") from None

@@ -20,6 +20,7 @@ from ..errors import DataError, InputError
 from ..geography import near
 from ..layers import layer_path
 from ..settings import NetworkParams
+from .nodes import rail_node
 
 SOURCE = "geonet rail layer (curated lines, cited per line; stops on OSM station points, ODbL)"
 PLAN = "plan"  # the rail-year value that takes every line, planned and under construction included
@@ -77,7 +78,7 @@ def rail_layer(params: NetworkParams, year: int | str | None = None, area=None) 
     for r in s.rename(columns={"from": "a", "to": "b"}).itertuples():
         for name, en, lon, lat, placed in ((r.a, r.from_en, r.from_lon, r.from_lat, r.from_placed),
                                            (r.b, r.to_en, r.to_lon, r.to_lat, r.to_placed)):
-            G.add_node(f"rail:{name}", x=float(lon), y=float(lat), mode="rail", kind="station",
+            G.add_node(rail_node(name), x=float(lon), y=float(lat), mode="rail", kind="station",
                        name=f"{name}站", name_en=f"{en} Station", placed=placed)
         tt = r.km * 1000 / (share * r.design_kmh / 3.6) + params.rail_stop_s
         geom = shapely.LineString([(r.from_lon, r.from_lat), (r.to_lon, r.to_lat)])
@@ -85,8 +86,8 @@ def rail_layer(params: NetworkParams, year: int | str | None = None, area=None) 
                      line_source=r.source, proxy=False, schematic=True, line=r.line, design_kmh=int(r.design_kmh),
                      status=r.status, first_departure=params.rail_first_departure,
                      last_departure=params.rail_last_departure, headway_minutes=params.rail_headway_minutes)
-        G.add_edge(f"rail:{r.a}", f"rail:{r.b}", name=f"{r.line} {r.a}-{r.b}", geometry=geom, **attrs)
-        G.add_edge(f"rail:{r.b}", f"rail:{r.a}", name=f"{r.line} {r.b}-{r.a}", geometry=geom.reverse(), **attrs)
+        G.add_edge(rail_node(r.a), rail_node(r.b), name=f"{r.line} {r.a}-{r.b}", geometry=geom, **attrs)
+        G.add_edge(rail_node(r.b), rail_node(r.a), name=f"{r.line} {r.b}-{r.a}", geometry=geom.reverse(), **attrs)
     return G
 
 
