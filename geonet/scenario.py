@@ -306,8 +306,9 @@ class Result(TableRepr):
 
     def lines(self) -> list[str]:
         """The run as the CLI prints it: the hubs, every KPI, each goal's verdict and, when swept, its levers."""
-        out = [f"scenario {self.scenario.name} ({self.scenario.region}; "
-               f"{network_label(self.scenario.model().provenance)}): hubs {', '.join(self.to_dict()['hubs'])}"]
+        m = self.scenario.model()
+        out = [f"scenario {self.scenario.name} ({self.scenario.region}; {network_label(m.provenance)}): hubs "
+               f"{', '.join(m.hub_ids.values())}"]
         out += [f"  {k:42s} {v}" for k, v in self.kpis.items()]
         for g in self.goals:
             out.append(f"  {g.verdict} {g.id} ({g.product}): {g.pairs_met}/{g.pairs_total} ({g.share_met:.1%}, "
