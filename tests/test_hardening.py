@@ -32,13 +32,13 @@ def _one_line_exit_2(r, *words):
     return err[0]
 
 
-def run(*args, cwd=None, env=None, timeout=120):
-    """The command line: in this process (conftest.run_cli) unless ``env`` sets variables, which only a fresh
-    process reads at start-up; there ``timeout`` (s) bounds it."""
-    if env is None:
+def run(*args, cwd=None, env=None, timeout=None):
+    """The command line: in this process (conftest.run_cli), or in a fresh one where ``env`` sets variables (read
+    at start-up) or a ``timeout`` (s) must bound the command (a hang then fails the test; default there 120 s)."""
+    if env is None and timeout is None:
         return run_cli(*args, cwd=cwd)
     return subprocess.run([sys.executable, "-m", "geonet", *args], capture_output=True, text=True,
-                          cwd=cwd or REPO, env={**os.environ, **env}, timeout=timeout)
+                          cwd=cwd or REPO, env={**os.environ, **(env or {})}, timeout=timeout or 120)
 
 
 # ------------------------------------------------------------------ outputs: only regular files are replaced
