@@ -98,13 +98,21 @@ def check_table(table: pd.DataFrame) -> list[str]:
     return bad
 
 
+def unused(table: pd.DataFrame, hosts) -> list[str]:
+    """Entries of source_hosts.csv that no citation uses (the table lists cited hosts only)."""
+    hosts = set(hosts)
+    return [f"{h}: listed but cited nowhere" for h in table["host"]
+            if not any(c == h or c.endswith("." + h) for c in hosts)]
+
+
 def main(argv: list[str]) -> int:
     if "--hosts" in argv:
         cited = citations()
         counts = cited.groupby("host").size().rename("citations").reset_index()
         print(counts.join(classify(counts["host"])).sort_values(["class", "host"]).to_string(index=False))
         return 0
-    bad = check_table(pd.read_csv(HOSTS, dtype=str, keep_default_na=False)) + [
+    table = pd.read_csv(HOSTS, dtype=str, keep_default_na=False)
+    bad = check_table(table) + unused(table, citations()["host"]) + [
         f"{r.where}: {r.host} ({r[2]})" for r in problems().itertuples(index=False)]
     for line in bad:
         print(line)
