@@ -19,12 +19,17 @@ class NetworkParams(Params):
 
     _label = "network"
     detour_factor: float = param(
-        1.13, "x great circle", bounds=(1.0, 3.0), evidence="cited expressway lengths (tests/data/reference_road.csv)",
+        1.13, "x great circle", bounds=(1.0, 3.0),
+        evidence="cited expressway lengths: 沈大 (科普中国), 沪宁 and 京港澳 (Wikipedia); road drives README",
         rationale="road distance / great-circle distance on the proxy network, intercity: the expressways "
-                  "between hub cities run 1.02-1.18 x the great circle between their seats - 沈大 375 km / 345 "
-                  "(1.09), 沪宁 274 / 270 (1.02), 广深 122.8 / 104 (1.18), 京港澳 G4 北京-深圳 2282.6 / 1943 "
-                  "(1.17); lengths: 沈大, 沪宁 in tests/data/reference_road.csv, 广深 juduo.cc/club/3452840.html, G4 "
-                  "wiwikim.kfd.me/wiki/G4高速公路; great circles between geonet's seats; median 1.13. (Within "
+                  "between hub cities run 1.01-1.17 x the great circle between their seats - 沈大 348.5 km "
+                  "since its 2004 rebuild / 345 (1.01; 科普中国, cloud.kepuchina.cn/search/imgText?id=302906), "
+                  "沪宁 274 / 270 (1.02; Wikipedia, 沪宁高速公路, read through a mirror, "
+                  "zh.wikipedia.org/wiki/沪宁高速公路), 京港澳 G4 北京-深圳 2282.6 / 1943 (1.17; Wikipedia, "
+                  "京港澳高速公路, read through a mirror, zh.wikipedia.org/wiki/京港澳高速公路); great circles "
+                  "between geonet's seats. 1.13 is kept from an earlier median of four expressways (the fourth, "
+                  "广深 122.8 km, has no citable source offline) and lies in the cited range; short expressways "
+                  "run nearer the great circle than long ones, so it errs long on short hops. (Within "
                   "cities the detour index is higher, 1.324 over 25 Chinese cities, Annals of GIS 27(4) 2021, "
                   "doi:10.1080/19475683.2021.1966503; access legs are short, so one factor serves both.) "
                   "`geonet calibrate --region` re-estimates it from OSM when online")
