@@ -190,3 +190,16 @@ def test_plan_complete_scenario_adds_the_lines_under_construction():
     G = sc.model().G
     lines = {d.get("line") for _, _, d in G.edges(data=True) if d.get("mode") == "rail"}
     assert "天津至潍坊高速铁路" in lines and "京沪高速铁路" in lines
+
+
+def test_rail_pairs_trucked_most_of_the_way_are_counted_apart():
+    import pandas as pd
+
+    from geonet.validation import RAIL_END_TO_END_ROAD_KM, _summary
+
+    df = pd.DataFrame({"origin": list("abcd"), "destination": list("efgh"), "mode": ["rail"] * 3 + ["road"],
+                       "reference_hours": [1.0] * 4, "model_hours": [1.1, 0.4, 1.0, 1.0],
+                       "ratio": [1.1, 0.4, 1.0, 1.0], "road_km": [5, RAIL_END_TO_END_ROAD_KM + 1, 20, 300]})
+    s = _summary(df)
+    assert s["rail_end_to_end"] == round(2 / 3, 3)  # the road pair does not count, the trucked rail pair does
+    assert s["within_25pct_end_to_end"] == 1.0 and s["within_25pct"] == 0.75
