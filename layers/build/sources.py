@@ -1,8 +1,9 @@
 """The source audit: every web host cited by a curated table or a setting's evidence, classified by publisher.
 
 ``source_hosts.csv`` classes each host (or a domain and all its sub-domains) as government, operator,
-newspaper (newspapers, broadcasters, news agencies), encyclopedia, academic, plan, or other. A citation is
-acceptable when its host is classified and not "other"; a bare IP address never is.
+newspaper (newspapers, broadcasters, news agencies, trade press), encyclopedia, academic or other (content farms,
+reposting sites, forums, mirrors). A citation is acceptable when its host is classified and not "other"; a bare
+IP address never is. The table lists cited hosts only.
 
     python sources.py          # the audit: one line per citation that is not acceptable; exit 1 if any
     python sources.py --hosts  # every cited host with its class and how often it is cited
