@@ -3,10 +3,13 @@ JavaScript errors, the overlays in the layer control, the number of hub markers;
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
+import functools
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import DataError
@@ -23,6 +26,20 @@ def chromium_path() -> str | None:
         if p:
             return p
     return None
+
+
+def off_loop(fn: Callable) -> Callable:
+    """Run ``fn`` in a worker thread when this thread runs an asyncio event loop (a notebook, an async test):
+    Playwright's sync API refuses to start inside one."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return fn(*args, **kwargs)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(fn, *args, **kwargs).result()
+    return wrapper
 
 
 @contextlib.contextmanager
@@ -44,6 +61,7 @@ def chromium(purpose: str, timeout_s: float = 60.0) -> Iterator:
             browser.close()
 
 
+@off_loop
 def inspect_map(html_path: str | Path, screenshot: str | Path | None = None, timeout_s: float = 60.0,
                 size: tuple[int, int] = (1280, 900)) -> dict:
     """Load ``html_path`` in headless Chromium and report {'js_errors', 'leaflet', 'overlays', 'shown' (the

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .calibration import read_spb, targets
-from .browser import chromium
+from .browser import chromium, off_loop
 from .coverage import coverage
 from .display import percent, readable
 from .errors import GeonetError, InputError
@@ -349,6 +349,7 @@ def report(region: str, out: str | Path, *, scenario: str | Path | None = None,
     return out
 
 
+@off_loop
 def print_pdf(doc: str, pdf: str | Path) -> Path:
     """Print an HTML document (a string) to PDF with headless Chromium (A4, backgrounds on), atomically: laid
     out at the printed width, headings kept with what follows them, charts, table rows and the map unbroken."""

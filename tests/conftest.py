@@ -59,15 +59,11 @@ def run_in_process(argv: list[str]) -> tuple[int, str, str]:
     return code, out.buffer.getvalue().decode(), err.buffer.getvalue().decode()
 
 
-BROWSER_OPTIONS = {"--pdf", "--screenshot"}
-
-
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run `geonet ARGS` in this process (the real entry point; the worker's cached region models are reused, so
     a command costs its own work, not a fresh interpreter's imports and builds), in ``cwd`` (default the
-    repository). Commands that drive the browser (--pdf, --screenshot) run in a subprocess: Playwright's sync API
-    cannot start inside the browser tests' running event loop. GEONET_TEST_SUBPROCESS=1 runs every call there."""
-    if os.environ.get("GEONET_TEST_SUBPROCESS") or BROWSER_OPTIONS & set(args):
+    repository). GEONET_TEST_SUBPROCESS=1 runs every call in a subprocess instead."""
+    if os.environ.get("GEONET_TEST_SUBPROCESS"):
         return run_subprocess(*args, cwd=cwd)
     here = os.getcwd()
     os.chdir(cwd or REPO)

@@ -64,3 +64,15 @@ def test_map_cli_errors(cli, tmp_path):
     assert r.returncode == 2 and "liaoning" in r.stderr
     r = cli("map", "--region", "guangdong", "--out", str(tmp_path / "x.png"))
     assert r.returncode == 2 and ".html" in r.stderr
+
+
+def test_browser_runs_under_a_running_event_loop(tmp_path):
+    import asyncio
+
+    out = tmp_path / "liaoning.html"
+    geonet.save_map(geonet.map("liaoning"), out)
+
+    async def in_a_notebook():  # Jupyter runs cells inside an event loop
+        return inspect_map(out)
+
+    assert asyncio.run(in_a_notebook())["js_errors"] == []
