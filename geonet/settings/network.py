@@ -105,14 +105,16 @@ class NetworkParams(Params):
                                                 "(layers/rail_lines.json, median ~1.2)")
     rail_operating_share: float = param(
         0.72, "x design speed", bounds=(0.2, 1.0),
-        evidence="fitted: 81 cited train times, tests/data/reference_rail.csv (geonet calibrate --reference)",
+        evidence="fitted: cited train times, tests/data/reference_rail.csv (geonet calibrate --reference)",
         rationale="average running speed between stops on the shipped rail layer as a share of the "
                   "line's design speed (run time = section km / (share x design km/h) + rail_stop_s). "
                   "Evidence: 京沪/京广/津秦 are designed for 350 km/h and opened at 300 km/h (0.86); "
                   "start-to-stop averages of published fastest trains are lower (京沪 1318 km in 4 h "
-                  "38 min on the 2018 timetable at 350 km/h, 0.81, 文汇报 2018-04-10). 0.72 is the least-squares fit (log ratios, paths held "
-                  "fixed) of the 81 cited train times in tests/data/reference_rail.csv with "
-                  "rail_stop_s = 60 s (`geonet calibrate --reference`; README: measured error)")
+                  "38 min on the 2018 timetable at 350 km/h, 0.81, 文汇报 2018-04-10). 0.72 is the "
+                  "least-squares fit (log ratios, paths held fixed, rail_stop_s = 60 s) of the reference's "
+                  "first 43 cited train times; its 81 now, fitted on the pairs the model joins by rail end to "
+                  "end, give 0.711, within 1.5 %, and 0.72 is kept (`geonet calibrate --reference`; README: "
+                  "measured error)")
     rail_stop_s: float = param(60.0, "s", bounds=(0, 3600), kind="seconds",
                                rationale="time each section adds for the listed stop at its end. A stop made "
                                          "costs about 5 min (2 min dwell, ~3 min braking and accelerating from "
