@@ -30,10 +30,12 @@ def digest_nodes(digest) -> dict:
     return {n["id"]: n for n in digest["nodes"]}
 
 
-def run_subprocess(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m geonet ARGS` in a subprocess (the real console entry point, a fresh interpreter)."""
+def run_subprocess(*args: str, cwd: Path | None = None, env: dict | None = None,
+                   timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `python -m geonet ARGS` in a subprocess (the real console entry point, a fresh interpreter), with
+    ``env`` added to this process's environment, killed after ``timeout`` s."""
     return subprocess.run([sys.executable, "-m", "geonet", *args], capture_output=True, text=True,
-                          cwd=cwd or REPO, timeout=300)
+                          cwd=cwd or REPO, env={**os.environ, **(env or {})}, timeout=timeout)
 
 
 def run_in_process(argv: list[str]) -> tuple[int, str, str]:

@@ -15,7 +15,7 @@ import time
 import pytest
 
 import geonet
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, run_subprocess
 from geonet import network, settings
 from geonet.io import atomic_path, sweep_stale_temporaries
 
@@ -37,8 +37,7 @@ def run(*args, cwd=None, env=None, timeout=None):
     at start-up) or a ``timeout`` (s) must bound the command (a hang then fails the test; default there 120 s)."""
     if env is None and timeout is None:
         return run_cli(*args, cwd=cwd)
-    return subprocess.run([sys.executable, "-m", "geonet", *args], capture_output=True, text=True,
-                          cwd=cwd or REPO, env={**os.environ, **(env or {})}, timeout=timeout or 120)
+    return run_subprocess(*args, cwd=cwd, env=env, timeout=timeout or 120)
 
 
 # ------------------------------------------------------------------ outputs: only regular files are replaced
